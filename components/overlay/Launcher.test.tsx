@@ -1,0 +1,130 @@
+// @vitest-environment happy-dom
+import { cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Launcher, type LauncherProps } from './Launcher';
+import { translate } from './testing';
+
+afterEach(cleanup);
+
+function launcherProps(overrides: Partial<LauncherProps> = {}): LauncherProps {
+  return {
+    t: translate,
+    minutesSavedThisWeek: 34,
+    checklists: [
+      {
+        id: 'first-week',
+        title: 'Your first week',
+        tasks: [
+          { id: 'log-a-call', title: 'Log a call', done: true },
+          { id: 'update-stage', title: 'Move an opportunity to the next stage', done: false },
+        ],
+      },
+    ],
+    tours: [
+      { id: 'opportunity-basics', title: 'Opportunity basics', inProgress: false },
+      { id: 'forecasting', title: 'Forecasting', inProgress: true },
+    ],
+    onStartTour: vi.fn(),
+    ...overrides,
+  };
+}
+
+const launcherButton = () => screen.getByRole('button', { name: 'Ombord guidance' });
+
+async function openPanel(props: LauncherProps) {
+  const user = userEvent.setup();
+  render(<Launcher {...props} />);
+  await user.click(launcherButton());
+  return { user, panel: screen.getByRole('dialog', { name: 'Your guidance' }) };
+}
+
+describe('Launcher', () => {
+  it('is a collapsed button that controls a hidden panel', () => {
+    render(<Launcher {...launcherProps()} />);
+    const button = launcherButton();
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+    const panel = document.getElementById(button.getAttribute('aria-controls') ?? '');
+    expect(panel?.hidden).toBe(true);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('opens from the keyboard, focuses the panel heading and closes on Esc back to the button', async () => {
+    const user = userEvent.setup();
+    render(<Launcher {...launcherProps()} />);
+    await user.tab();
+    expect(document.activeElement).toBe(launcherButton());
+    await user.keyboard('{Enter}');
+    expect(launcherButton().getAttribute('aria-expanded')).toBe('true');
+    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Your guidance' }));
+    await user.tab();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Close' }));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(launcherButton().getAttribute('aria-expanded')).toBe('false');
+    expect(document.activeElement).toBe(launcherButton());
+    await user.keyboard(' ');
+    expect(screen.getByRole('dialog')).toBeTruthy();
+  });
+
+  it('closes with its close button, focus back on the launcher', async () => {
+    const { user } = await openPanel(launcherProps());
+    await user.click(screen.getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(launcherButton());
+  });
+
+  it('shows the minutes saved this week', async () => {
+    const { panel } = await openPanel(launcherProps());
+    expect(within(panel).getByText('You saved 34 minutes this week')).toBeTruthy();
+  });
+
+  // The decimal separator follows the locale the tests run in.
+  it.each([
+    [1, /^You saved 1 minute this week$/],
+    [2.5, /^You saved 2[.,]5 minutes this week$/],
+    [0, /^Use a tip to start saving time this week\.$/],
+  ])('says %s minutes as %s', async (minutes, sentence) => {
+    const { panel } = await openPanel(launcherProps({ minutesSavedThisWeek: minutes }));
+    expect(within(panel).getByText(sentence)).toBeTruthy();
+  });
+
+  it('lists checklist tasks as read-only checkboxes with their state', async () => {
+    const { panel } = await openPanel(launcherProps());
+    const checklist = within(panel).getByRole('region', { name: 'Your first week' });
+    expect(within(checklist).getByText('1 of 2 done')).toBeTruthy();
+    const done = within(checklist).getByRole('checkbox', { name: 'Log a call' }) as HTMLInputElement;
+    const todo = within(checklist).getByRole('checkbox', { name: 'Move an opportunity to the next stage' }) as HTMLInputElement;
+    expect([done.checked, done.disabled]).toEqual([true, true]);
+    expect([todo.checked, todo.disabled]).toEqual([false, true]);
+  });
+
+  it('offers the tours of the page, each button named with its tour', async () => {
+    const onStartTour = vi.fn();
+    const { user, panel } = await openPanel(launcherProps({ onStartTour }));
+    const tours = within(panel).getByRole('region', { name: 'Tours on this page' });
+    expect(within(tours).getByRole('button', { name: 'Resume Forecasting' })).toBeTruthy();
+    await user.click(within(tours).getByRole('button', { name: 'Start Opportunity basics' }));
+    expect(onStartTour).toHaveBeenCalledWith('opportunity-basics');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(launcherButton());
+  });
+
+  it('says so when the page has no tours', async () => {
+    const { panel } = await openPanel(launcherProps({ tours: [] }));
+    expect(within(panel).getByText('No tours for this page.')).toBeTruthy();
+  });
+
+  it('shows the help action it is given', async () => {
+    const { panel } = await openPanel(
+      launcherProps({
+        helpAction: (
+          <button type="button" onClick={() => {}}>
+            Get help
+          </button>
+        ),
+      }),
+    );
+    expect(within(panel).getByRole('button', { name: 'Get help' })).toBeTruthy();
+  });
+});

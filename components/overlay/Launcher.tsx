@@ -1,0 +1,167 @@
+/**
+ * The round button in the bottom-right corner and the panel it opens: minutes saved this week,
+ * checklists, the tours of this page and a place for "Get help". Esc or the close button shuts
+ * the panel and puts focus back on the launcher; starting a tour does the same first, so the
+ * tour gives focus back to the launcher when it ends.
+ */
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { Translate } from '@/lib/i18n';
+import { focusQuietly } from './focus';
+import { formatMinutes, isOneMinute } from './format';
+import { CloseIcon, LauncherIcon } from './icons';
+
+export interface LauncherTask {
+  id: string;
+  title: string;
+  done: boolean;
+}
+
+export interface LauncherChecklist {
+  id: string;
+  title: string;
+  tasks: readonly LauncherTask[];
+}
+
+export interface LauncherTour {
+  id: string;
+  title: string;
+  /** Started and not finished: offered as "Resume". */
+  inProgress: boolean;
+}
+
+export interface LauncherProps {
+  t: Translate;
+  minutesSavedThisWeek: number;
+  checklists: readonly LauncherChecklist[];
+  /** The tours available on this page. */
+  tours: readonly LauncherTour[];
+  onStartTour: (tourId: string) => void;
+  /** The "Get help" control, shown at the bottom of the panel. */
+  helpAction?: ReactNode;
+}
+
+export function Launcher({ t, minutesSavedThisWeek, checklists, tours, onStartTour, helpAction }: LauncherProps) {
+  const panelId = useId();
+  const headingId = useId();
+  const [open, setOpen] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useLayoutEffect(() => {
+    if (open) focusQuietly(headingRef.current);
+  }, [open]);
+
+  const close = () => {
+    setOpen(false);
+    focusQuietly(buttonRef.current);
+  };
+  const startTour = (tourId: string) => {
+    close();
+    onStartTour(tourId);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || !open) return;
+    event.stopPropagation();
+    close();
+  };
+
+  return (
+    <div className="ob-root ob-launcher" onKeyDown={onKeyDown}>
+      <button
+        ref={buttonRef}
+        type="button"
+        className="ob-launcher__button"
+        aria-label={t('overlayLauncherLabel')}
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((wasOpen) => !wasOpen)}
+      >
+        <LauncherIcon />
+      </button>
+      <div id={panelId} role="dialog" aria-labelledby={headingId} className="ob-card ob-launcher__panel" hidden={!open}>
+        <div className="ob-launcher__top">
+          <h2 ref={headingRef} id={headingId} className="ob-heading" tabIndex={-1}>
+            {t('overlayPanelHeading')}
+          </h2>
+          <button type="button" className="ob-icon-button" aria-label={t('overlayClosePanel')} onClick={close}>
+            <CloseIcon />
+          </button>
+        </div>
+        <p className="ob-minutes">{minutesSentence(minutesSavedThisWeek, t)}</p>
+        {checklists.map((checklist) => (
+          <ChecklistSection key={checklist.id} checklist={checklist} t={t} />
+        ))}
+        <ToursSection tours={tours} t={t} onStart={startTour} />
+        {helpAction !== undefined && <div className="ob-launcher__help">{helpAction}</div>}
+      </div>
+    </div>
+  );
+}
+
+function minutesSentence(minutes: number, t: Translate): string {
+  if (minutes <= 0) return t('overlayMinutesSavedNone');
+  if (isOneMinute(minutes)) return t('overlayMinutesSavedOne');
+  return t('overlayMinutesSaved', formatMinutes(minutes));
+}
+
+/** A checklist as read-only checkboxes: the user ticks tasks off by doing them in the CRM. */
+function ChecklistSection({ checklist, t }: { checklist: LauncherChecklist; t: Translate }) {
+  const headingId = useId();
+  const done = checklist.tasks.filter((task) => task.done).length;
+  return (
+    <section className="ob-section" aria-labelledby={headingId}>
+      <h3 id={headingId} className="ob-subheading">
+        {checklist.title}
+      </h3>
+      <p className="ob-muted">{t('overlayChecklistProgress', [String(done), String(checklist.tasks.length)])}</p>
+      <ul className="ob-checklist">
+        {checklist.tasks.map((task) => (
+          <li key={task.id} className="ob-checklist__task" data-done={task.done}>
+            <label>
+              <input type="checkbox" checked={task.done} disabled readOnly />
+              <span>{task.title}</span>
+            </label>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ToursSection({ tours, t, onStart }: { tours: readonly LauncherTour[]; t: Translate; onStart: (tourId: string) => void }) {
+  const headingId = useId();
+  const idPrefix = useId();
+  return (
+    <section className="ob-section" aria-labelledby={headingId}>
+      <h3 id={headingId} className="ob-subheading">
+        {t('overlayToursHeading')}
+      </h3>
+      {tours.length === 0 ? (
+        <p className="ob-muted">{t('overlayNoTours')}</p>
+      ) : (
+        <ul className="ob-tours">
+          {tours.map((tour, index) => {
+            const titleId = `${idPrefix}-title-${index}`;
+            const buttonId = `${idPrefix}-button-${index}`;
+            return (
+              <li key={tour.id} className="ob-tours__tour">
+                <span id={titleId}>{tour.title}</span>
+                {/* Named "Start <title>": a list of bare "Start" buttons says nothing out of context. */}
+                <button
+                  id={buttonId}
+                  type="button"
+                  className="ob-button"
+                  aria-labelledby={`${buttonId} ${titleId}`}
+                  onClick={() => onStart(tour.id)}
+                >
+                  {tour.inProgress ? t('overlayResumeTour') : t('overlayStartTour')}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

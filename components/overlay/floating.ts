@@ -1,0 +1,89 @@
+/**
+ * Positions an overlay element next to a CRM element with Floating UI (`strategy: 'fixed'`, so
+ * scrolling containers of the CRM do not clip it) and reports when the anchor is gone: detached,
+ * scrolled out of view or clipped away (`hide` middleware), so the caller hides instead of
+ * pointing at nothing.
+ */
+import {
+  arrow,
+  autoUpdate,
+  flip,
+  hide,
+  offset,
+  shift,
+  useFloating,
+  type Middleware,
+  type Placement,
+  type Side,
+} from '@floating-ui/react-dom';
+import { useRef, type CSSProperties } from 'react';
+
+const VIEWPORT_PADDING = 8;
+
+const OPPOSITE_SIDE: Record<Side, Side> = { top: 'bottom', right: 'left', bottom: 'top', left: 'right' };
+
+export function useAnchoredFloating(anchor: Element | null, { placement = 'bottom', gap = 10 }: { placement?: Placement; gap?: number } = {}) {
+  const arrowRef = useRef<HTMLDivElement>(null);
+  const floating = useFloating({
+    strategy: 'fixed',
+    placement,
+    elements: { reference: anchor },
+    whileElementsMounted: autoUpdate,
+    middleware: [
+      offset(gap),
+      flip({ padding: VIEWPORT_PADDING }),
+      shift({ padding: VIEWPORT_PADDING }),
+      arrow({ element: arrowRef, padding: 8 }),
+      hide(),
+    ],
+  });
+  const side = floating.placement.split('-')[0] as Side;
+  const arrowData = floating.middlewareData.arrow;
+  const arrowStyle: CSSProperties = {
+    left: arrowData?.x,
+    top: arrowData?.y,
+    [OPPOSITE_SIDE[side]]: -6,
+  };
+  return {
+    setFloating: floating.refs.setFloating,
+    floatingStyles: untilPositioned(floating.floatingStyles, floating.isPositioned),
+    side,
+    arrowRef,
+    arrowStyle,
+    hidden: isAnchorGone(anchor, floating.middlewareData.hide?.referenceHidden),
+  };
+}
+
+const cover = (padding: number): Middleware => ({
+  name: 'cover',
+  fn: ({ rects }) => ({
+    x: rects.reference.x - padding,
+    y: rects.reference.y - padding,
+    data: { width: rects.reference.width + 2 * padding, height: rects.reference.height + 2 * padding },
+  }),
+});
+
+/** Places an element over the anchor, `padding` px larger on each side: the tour's highlight ring. */
+export function useCoveringFloating(anchor: Element | null, padding: number) {
+  const floating = useFloating({
+    strategy: 'fixed',
+    elements: { reference: anchor },
+    whileElementsMounted: autoUpdate,
+    middleware: [cover(padding), hide()],
+  });
+  const size = floating.middlewareData['cover'] as { width: number; height: number } | undefined;
+  return {
+    setFloating: floating.refs.setFloating,
+    style: { ...untilPositioned(floating.floatingStyles, floating.isPositioned), width: size?.width, height: size?.height },
+    hidden: isAnchorGone(anchor, floating.middlewareData.hide?.referenceHidden),
+  };
+}
+
+/** Invisible (but measurable) until the first position is known, so nothing flashes at 0,0. */
+function untilPositioned(styles: CSSProperties, isPositioned: boolean): CSSProperties {
+  return isPositioned ? styles : { ...styles, visibility: 'hidden' };
+}
+
+function isAnchorGone(anchor: Element | null, referenceHidden: boolean | undefined): boolean {
+  return anchor === null || !anchor.isConnected || referenceHidden === true;
+}
