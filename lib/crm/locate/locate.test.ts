@@ -1,0 +1,425 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  describeLocateResult,
+  findAnchorNow,
+  findAnchorsNow,
+  locateAnchor,
+  type AnchorStrategy,
+  type AnchorTarget,
+  type LocateOptions,
+  type LocateResult,
+} from './index';
+
+// Closed roots are kept here, as only the extension's privileged API could reach them.
+const closedRoots = new WeakMap<Element, ShadowRoot>();
+const shadowRootOf = (el: Element) => el.shadowRoot ?? closedRoots.get(el) ?? null;
+
+function attach(host: Element, mode: ShadowRootMode, html: string): ShadowRoot {
+  const root = host.attachShadow({ mode });
+  if (mode === 'closed') closedRoots.set(host, root);
+  root.innerHTML = html;
+  return root;
+}
+
+function page(html: string): void {
+  document.body.innerHTML = html;
+}
+
+const byId = (id: string, root: Document | ShadowRoot = document) => root.getElementById(id);
+const target = (...strategies: AnchorStrategy[]): AnchorTarget => ({ strategies });
+const options = (extra: Partial<LocateOptions> = {}): LocateOptions => ({ document, shadowRootOf, ...extra });
+const found = (result: LocateResult) => (result.ok ? result.element : result.message);
+
+const sfField = (object: string, field: string, label: string, id = '') => `
+  <records-record-layout-item field-label="${label}">
+    <div ${id ? `id="${id}"` : ''} data-target-selection-name="sfdc:RecordField.${object}.${field}">
+      <div class="slds-form-element"><div class="test-id__field-label-container"><span class="test-id__field-label">${label}</span></div>
+      <div class="slds-form-element__control"><span class="test-id__field-value">value</span></div></div>
+    </div>
+  </records-record-layout-item>`;
+
+afterEach(() => {
+  page('');
+  vi.unstubAllGlobals();
+});
+
+describe('strategies', () => {
+  it('salesforceField: the container stamped with the field API name, with or without the object', () => {
+    page(`${sfField('Account', 'MobilePhone', 'Mobile', 'mobile')}${sfField('Account', 'Phone', 'Phone', 'phone')}`);
+    expect(found(findAnchorNow(target({ kind: 'salesforceField', object: 'Account', field: 'Phone' }), options()))).toBe(byId('phone'));
+    expect(found(findAnchorNow(target({ kind: 'salesforceField', field: 'Phone' }), options()))).toBe(byId('phone'));
+    expect(findAnchorNow(target({ kind: 'salesforceField', object: 'Contact', field: 'Phone' }), options()).ok).toBe(false);
+  });
+
+  it('salesforceField: edit-mode inputs and lightning-input-field', () => {
+    page(`<records-record-layout-item field-label="Phone"><lightning-input><label for="i1">Phone</label><input id="i1" name="Phone"></lightning-input></records-record-layout-item>
+          <lightning-input-field id="custom" field-name="Region__c"></lightning-input-field>
+          <form><input id="unrelated" name="Fax"></form>`);
+    expect(found(findAnchorNow(target({ kind: 'salesforceField', object: 'Account', field: 'Phone' }), options()))).toBe(byId('i1'));
+    expect(found(findAnchorNow(target({ kind: 'salesforceField', field: 'Region__c' }), options()))).toBe(byId('custom'));
+    expect(findAnchorNow(target({ kind: 'salesforceField', field: 'Fax' }), options()).ok).toBe(false);
+  });
+
+  it('salesforceField: an edit input inside a component’s shadow root still belongs to its layout item', () => {
+    page('<records-record-layout-item field-label="Phone"><lightning-input id="host"></lightning-input></records-record-layout-item><lightning-input id="loose"></lightning-input>');
+    const root = attach(byId('host') as Element, 'closed', '<input id="phone" name="Phone">');
+    attach(byId('loose') as Element, 'open', '<input name="Fax">');
+    expect(found(findAnchorNow(target({ kind: 'salesforceField', field: 'Phone' }), options()))).toBe(byId('phone', root));
+    expect(findAnchorNow(target({ kind: 'salesforceField', field: 'Fax' }), options()).ok).toBe(false);
+  });
+
+  it('salesforceButton, selectionName, dynamicsField and dataId', () => {
+    page(`<ul><li id="edit" data-target-selection-name="sfdc:StandardButton.Account.Edit"><a>Edit</a></li>
+          <li id="qa" data-target-selection-name="d3d97191b9714f2388cd2ad681fdc4ed"><a>Log a Call</a></li></ul>
+          <div id="tel" data-id="telephone1-FieldSectionItemContainer"><label id="x-telephone1-field-label">Business Phone</label>
+            <input data-id="telephone1.fieldControl-text-box-text"></div>
+          <button id="save" data-id="account|NoRelationship|Form|Mscrm.Form.account.Save">Save</button>`);
+    expect(found(findAnchorNow(target({ kind: 'salesforceButton', object: 'Account', action: 'Edit' }), options()))).toBe(byId('edit'));
+    expect(found(findAnchorNow(target({ kind: 'salesforceButton', action: 'Edit' }), options()))).toBe(byId('edit'));
+    expect(found(findAnchorNow(target({ kind: 'selectionName', value: 'd3d97191b9714f2388cd2ad681fdc4ed' }), options()))).toBe(byId('qa'));
+    expect(found(findAnchorNow(target({ kind: 'dynamicsField', name: 'telephone1' }), options()))).toBe(byId('tel'));
+    expect(found(findAnchorNow(target({ kind: 'dataId', value: 'account|NoRelationship|Form|Mscrm.Form.account.Save' }), options()))).toBe(
+      byId('save'),
+    );
+  });
+
+  it('role: explicit and implicit roles, names from aria, labels, content and title', () => {
+    page(`<div id="tab" role="tab" aria-label="  Related ">x</div>
+          <button id="save"> Save
+            record </button>
+          <span id="lbl">Account  Name</span><input id="name" aria-labelledby="lbl">
+          <label for="phone">Phone</label><input id="phone" type="tel">
+          <label><input id="vip" type="checkbox"> VIP</label>
+          <select id="stage"><option>New</option></select><label for="stage">Stage</label>
+          <a id="help" href="/help" title="Help for this page"></a>
+          <h2 id="details">Details</h2>
+          <div id="fake" role="button">Cancel</div><button id="real-cancel" role="menuitem">Cancel</button>`);
+    const role = (r: Extract<AnchorStrategy, { kind: 'role' }>['role'], name: string) =>
+      found(findAnchorNow(target({ kind: 'role', role: r, name }), options()));
+    expect(role('tab', 'related')).toBe(byId('tab'));
+    expect(role('button', 'SAVE RECORD')).toBe(byId('save'));
+    expect(role('textbox', 'Account Name')).toBe(byId('name'));
+    expect(role('textbox', 'Phone')).toBe(byId('phone'));
+    expect(role('checkbox', 'VIP')).toBe(byId('vip'));
+    expect(role('combobox', 'Stage')).toBe(byId('stage'));
+    expect(role('link', 'Help for this page')).toBe(byId('help'));
+    expect(role('heading', 'Details')).toBe(byId('details'));
+    expect(role('button', 'Cancel')).toBe(byId('fake'));
+    expect(role('menuitem', 'Cancel')).toBe(byId('real-cancel'));
+    expect(findAnchorNow(target({ kind: 'role', role: 'button', name: 'Sav' }), options()).ok).toBe(false);
+  });
+
+  it('role: aria-labelledby resolves inside the same shadow root', () => {
+    page('<div id="host"></div><span id="lbl">Outside</span>');
+    const root = attach(byId('host') as Element, 'open', '<span id="lbl">Inside</span><div id="box" role="textbox" aria-labelledby="lbl"></div>');
+    expect(found(findAnchorNow(target({ kind: 'role', role: 'textbox', name: 'Inside' }), options()))).toBe(byId('box', root));
+  });
+
+  it('label: Salesforce view and edit labels, Dynamics field labels', () => {
+    page(`${sfField('Account', 'Phone', 'Phone')}
+          <records-record-layout-item id="item"><div><span class="test-id__field-label">Account  Owner</span></div></records-record-layout-item>
+          <lightning-input><label for="site"><abbr title="required">*</abbr>Account Site</label><input id="site" name="Site"></lightning-input>
+          <div id="dyn" data-id="telephone1-FieldSectionItemContainer"><label id="id-1-telephone1-field-label">Business Phone</label></div>`);
+    const label = (text: string) => found(findAnchorNow(target({ kind: 'label', text }), options()));
+    expect(label('phone')).toBe(document.querySelector('records-record-layout-item[field-label="Phone"]'));
+    expect(label('Account Owner')).toBe(byId('item'));
+    expect(label('Account Site')).toBe(byId('site'));
+    expect(label('Business Phone')).toBe(byId('dyn'));
+  });
+
+  it('css: valid selectors match; invalid ones are reported, not thrown, and later strategies still run', () => {
+    page('<nav><one-app-nav-bar-item-root id="nav" data-id="Account"></one-app-nav-bar-item-root></nav>');
+    expect(found(findAnchorNow(target({ kind: 'css', selector: 'one-app-nav-bar-item-root[data-id=Account]' }), options()))).toBe(byId('nav'));
+    const result = findAnchorNow(target({ kind: 'css', selector: 'div[[' }, { kind: 'dataId', value: 'Account' }), options());
+    expect(result).toMatchObject({ ok: true, strategyIndex: 1, element: byId('nav') });
+    const invalid = findAnchorNow(target({ kind: 'css', selector: 'div[[' }), options());
+    expect(invalid).toMatchObject({ ok: false, reason: 'not_found', tried: [{ outcome: 'invalid_selector' }] });
+  });
+
+  it('tries strategies in order and reports which one matched', () => {
+    page(sfField('Account', 'Phone', 'Phone', 'phone'));
+    const result = findAnchorNow(
+      target({ kind: 'salesforceField', object: 'Account', field: 'Fax' }, { kind: 'label', text: 'Phone' }, { kind: 'salesforceField', field: 'Phone' }),
+      options(),
+    );
+    expect(result).toMatchObject({ ok: true, strategyIndex: 1, strategy: { kind: 'label', text: 'Phone' } });
+  });
+
+  it('the crm option skips the other CRM’s strategies and Lightning page scoping', () => {
+    page(`<div class="windowViewMode-normal"><div id="tel" data-id="telephone1-FieldSectionItemContainer"></div></div>
+          <div data-target-selection-name="sfdc:RecordField.Account.Phone"></div>`);
+    expect(found(findAnchorNow(target({ kind: 'dynamicsField', name: 'telephone1' }), options({ crm: 'dynamics' })))).toBe(byId('tel'));
+    expect(findAnchorNow(target({ kind: 'salesforceField', field: 'Phone' }), options({ crm: 'dynamics' })).ok).toBe(false);
+    expect(findAnchorNow(target({ kind: 'dynamicsField', name: 'telephone1' }), options({ crm: 'salesforce' })).ok).toBe(false);
+  });
+
+  it('rejects a malformed target with the path of the problem', () => {
+    const result = findAnchorNow({ strategies: [{ kind: 'salesforceField', field: 'Phone Number' }] } as AnchorTarget, options());
+    expect(result).toMatchObject({ ok: false, reason: 'invalid_target', tried: [] });
+    expect(result.ok ? '' : result.message).toMatch(/^Invalid anchor target: strategies\.0\.field: Expected a Salesforce API name/);
+  });
+});
+
+describe('shadow DOM', () => {
+  const phone = target({ kind: 'salesforceField', object: 'Account', field: 'Phone' });
+
+  it('pierces open roots', () => {
+    page('<records-lwc-detail-panel id="host"></records-lwc-detail-panel>');
+    const root = attach(byId('host') as Element, 'open', sfField('Account', 'Phone', 'Phone', 'phone'));
+    expect(found(findAnchorNow(phone, options({ shadowRootOf: undefined })))).toBe(byId('phone', root));
+  });
+
+  it('reaches closed roots only through shadowRootOf', () => {
+    page('<records-lwc-detail-panel id="host"></records-lwc-detail-panel>');
+    const root = attach(byId('host') as Element, 'closed', sfField('Account', 'Phone', 'Phone', 'phone'));
+    expect(findAnchorNow(phone, options({ shadowRootOf: undefined })).ok).toBe(false);
+    expect(found(findAnchorNow(phone, options()))).toBe(byId('phone', root));
+  });
+
+  it('pierces nested roots, open inside closed inside open', () => {
+    page('<flexipage-tab2 id="outer"></flexipage-tab2>');
+    const outer = attach(byId('outer') as Element, 'open', '<records-lwc-record-layout id="middle"></records-lwc-record-layout>');
+    const middle = attach(byId('middle', outer) as Element, 'closed', '<records-record-layout-section id="inner"></records-record-layout-section>');
+    const inner = attach(byId('inner', middle) as Element, 'open', sfField('Account', 'Phone', 'Phone', 'phone'));
+    const result = findAnchorNow(phone, options());
+    expect(found(result)).toBe(byId('phone', inner));
+    expect(describeLocateResult(result)).toMatchObject({ ok: true, element: { inShadowRoot: 'closed' } });
+    // Labels resolve to their field container across the same boundaries.
+    expect(found(findAnchorNow(target({ kind: 'label', text: 'Phone' }), options()))).toBe(inner.querySelector('records-record-layout-item'));
+  });
+});
+
+describe('page scoping', () => {
+  const phone = target({ kind: 'salesforceField', object: 'Account', field: 'Phone' });
+
+  it('skips cached inactive Lightning pages, also across shadow boundaries', () => {
+    page(`<div class="windowViewMode-normal"><div id="old-host"></div></div>
+          <div class="windowViewMode-normal active"><div id="new-host"></div></div>`);
+    attach(byId('old-host') as Element, 'closed', sfField('Account', 'Phone', 'Phone'));
+    const current = attach(byId('new-host') as Element, 'open', sfField('Account', 'Phone', 'Phone', 'phone'));
+    expect(found(findAnchorNow(phone, options()))).toBe(byId('phone', current));
+  });
+
+  it('reports a match that exists only in an inactive page (standard and console)', () => {
+    page(`<div class="windowViewMode-normal">${sfField('Account', 'Phone', 'Phone')}</div>
+          <section class="oneConsoleTab"><div class="windowViewMode-maximized lafPageHost">${sfField('Account', 'Phone', 'Phone')}</div></section>`);
+    const result = findAnchorNow(target({ kind: 'salesforceField', object: 'Account', field: 'Phone' }, { kind: 'label', text: 'Phone' }), options());
+    expect(result).toMatchObject({
+      ok: false,
+      tried: [{ outcome: 'inactive_page' }, { outcome: 'inactive_page' }],
+      message: 'No element matched; tried: salesforceField Account.Phone (only in an inactive page), label "Phone" (only in an inactive page)',
+    });
+  });
+
+  it('keeps modals and the global header in scope', () => {
+    page(`<div id="oneHeader"><button id="search" aria-label="Search">S</button></div>
+          <div class="windowViewMode-normal"></div>
+          <div class="uiModal"><section role="dialog"><div data-aura-class="oneRecordActionWrapper">
+            <records-record-layout-item><input id="modal-phone" name="Phone"></records-record-layout-item></div></section></div>`);
+    expect(found(findAnchorNow(phone, options()))).toBe(byId('modal-phone'));
+    expect(found(findAnchorNow(target({ kind: 'role', role: 'button', name: 'search' }), options()))).toBe(byId('search'));
+  });
+
+  it('while a modal is open, finds only what is inside it', () => {
+    page(`<div class="windowViewMode-normal active">${sfField('Account', 'Phone', 'Phone', 'page-phone')}</div>
+          <div class="uiModal"><section role="dialog" aria-modal="true"><div data-aura-class="oneRecordActionWrapper">
+            <records-record-layout-item><input id="modal-phone" name="Phone"></records-record-layout-item></div></section></div>`);
+    expect(found(findAnchorNow(phone, options()))).toBe(byId('modal-phone'));
+    const behind = findAnchorNow(target({ kind: 'salesforceField', object: 'Account', field: 'Phone' }, { kind: 'css', selector: '#page-phone' }), options());
+    expect(found(behind)).toBe(byId('modal-phone'));
+    const onlyBehind = findAnchorNow(target({ kind: 'css', selector: '#page-phone' }), options());
+    expect(onlyBehind.ok).toBe(false);
+    if (!onlyBehind.ok) expect(onlyBehind.message).toContain('only behind an open modal');
+    document.querySelector('section[role=dialog]')?.removeAttribute('aria-modal');
+    expect(found(findAnchorNow(target({ kind: 'css', selector: '#page-phone' }), options()))).toBe(byId('page-phone'));
+  });
+
+  it('skips elements that are not rendered', () => {
+    page(`<div style="display: none">${sfField('Account', 'Phone', 'Phone')}</div>`);
+    expect(findAnchorNow(phone, options())).toMatchObject({ ok: false, tried: [{ outcome: 'hidden' }] });
+  });
+});
+
+describe('waiting for late renders', () => {
+  const phone = target({ kind: 'salesforceField', object: 'Account', field: 'Phone' });
+
+  /** Counts observers and disconnects, to prove that a locate leaves nothing observing. */
+  function trackObservers() {
+    const live = new Set<MutationObserver>();
+    const Native = MutationObserver;
+    class Tracked extends Native {
+      override observe(target: Node, init?: MutationObserverInit) {
+        live.add(this);
+        super.observe(target, init);
+      }
+      override disconnect() {
+        live.delete(this);
+        super.disconnect();
+      }
+    }
+    vi.stubGlobal('MutationObserver', Tracked);
+    return live;
+  }
+
+  it('finds an element rendered after the locate started', async () => {
+    const live = trackObservers();
+    page('<div class="windowViewMode-normal active" id="page"></div>');
+    const pending = locateAnchor(phone, options({ timeoutMs: 1000 }));
+    setTimeout(() => byId('page')?.insertAdjacentHTML('beforeend', sfField('Account', 'Phone', 'Phone', 'phone')), 20);
+    expect(found(await pending)).toBe(byId('phone'));
+    expect(live.size).toBe(0);
+  });
+
+  it('finds an element rendered late inside an existing closed shadow root', async () => {
+    const live = trackObservers();
+    page('<div class="windowViewMode-normal active"><records-lwc-detail-panel id="host"></records-lwc-detail-panel></div>');
+    const root = attach(byId('host') as Element, 'closed', '<div class="spinner"></div>');
+    const pending = locateAnchor(target({ kind: 'label', text: 'Phone' }), options({ timeoutMs: 1000 }));
+    setTimeout(() => root.querySelector('.spinner')?.replaceWith(document.createRange().createContextualFragment(sfField('Account', 'Phone', 'Phone'))), 20);
+    expect(found(await pending)).toBe(root.querySelector('records-record-layout-item'));
+    expect(live.size).toBe(0);
+  });
+
+  it('finds an element inside a component (with its own shadow root) added late', async () => {
+    page('<div class="windowViewMode-normal active" id="page"></div>');
+    const pending = locateAnchor(phone, options({ timeoutMs: 1000 }));
+    let root: ShadowRoot | undefined;
+    setTimeout(() => {
+      const host = document.createElement('records-lwc-detail-panel');
+      root = attach(host, 'closed', '<div id="slot"></div>');
+      byId('page')?.append(host);
+    }, 10);
+    // …and whose content arrives after the host was observed.
+    setTimeout(() => byId('slot', root)?.insertAdjacentHTML('beforeend', sfField('Account', 'Phone', 'Phone', 'phone')), 40);
+    const result = await pending;
+    expect(root && found(result)).toBe(root && byId('phone', root));
+  });
+
+  it('finds an element once it gets its API-name attribute', async () => {
+    page('<div class="windowViewMode-normal active"><div id="host"></div></div>');
+    const root = attach(byId('host') as Element, 'open', '<div id="phone"></div>');
+    const pending = locateAnchor(phone, options({ timeoutMs: 1000 }));
+    setTimeout(() => byId('phone', root)?.setAttribute('data-target-selection-name', 'sfdc:RecordField.Account.Phone'), 20);
+    expect(found(await pending)).toBe(byId('phone', root));
+  });
+
+  it('finds an element once its cached page becomes active', async () => {
+    page(`<div class="windowViewMode-normal" id="page">${sfField('Account', 'Phone', 'Phone', 'phone')}</div>`);
+    const pending = locateAnchor(phone, options({ timeoutMs: 1000 }));
+    setTimeout(() => byId('page')?.classList.add('active'), 20);
+    expect(found(await pending)).toBe(byId('phone'));
+  });
+
+  it('times out with not_found and the list of what was tried', async () => {
+    const live = trackObservers();
+    page(`<div class="windowViewMode-normal"><span class="test-id__field-label">Phone</span></div>`);
+    const started = Date.now();
+    const result = await locateAnchor(target({ kind: 'salesforceField', object: 'Account', field: 'Phone' }, { kind: 'label', text: 'Phone' }), options({ timeoutMs: 60 }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+    expect(result).toEqual({
+      ok: false,
+      reason: 'not_found',
+      tried: [
+        { strategy: { kind: 'salesforceField', object: 'Account', field: 'Phone' }, outcome: 'no_match' },
+        { strategy: { kind: 'label', text: 'Phone' }, outcome: 'inactive_page' },
+      ],
+      message: 'No element matched within 60 ms; tried: salesforceField Account.Phone (no match), label "Phone" (only in an inactive page)',
+    });
+    expect(live.size).toBe(0);
+  });
+
+  it('stops when aborted, and does not start when already aborted', async () => {
+    const live = trackObservers();
+    page('<div></div>');
+    const controller = new AbortController();
+    const pending = locateAnchor(phone, options({ signal: controller.signal }));
+    setTimeout(() => controller.abort(), 20);
+    expect(await pending).toMatchObject({ ok: false, reason: 'aborted', tried: [{ outcome: 'no_match' }] });
+    expect(live.size).toBe(0);
+    expect(await locateAnchor(phone, options({ signal: controller.signal }))).toMatchObject({ ok: false, reason: 'aborted', tried: [] });
+  });
+
+  it('does not wait for a target that can never match', async () => {
+    const live = trackObservers();
+    const result = await locateAnchor(target({ kind: 'css', selector: ':::' }), options({ timeoutMs: 60_000 }));
+    expect(result).toMatchObject({ ok: false, reason: 'not_found', tried: [{ outcome: 'invalid_selector' }] });
+    expect(live.size).toBe(0);
+  });
+});
+
+describe('remembered elements and batches', () => {
+  it('finds the re-rendered replacement of a remembered element', () => {
+    page('<div class="windowViewMode-normal active"><records-lwc-detail-panel id="host"></records-lwc-detail-panel></div>');
+    const root = attach(byId('host') as Element, 'closed', sfField('Account', 'Phone', 'Phone', 'phone'));
+    const phone = target({ kind: 'salesforceField', object: 'Account', field: 'Phone' });
+    const first = byId('phone', root);
+    expect(found(findAnchorNow(phone, options()))).toBe(first);
+    expect(found(findAnchorNow(phone, options()))).toBe(first);
+    root.innerHTML = sfField('Account', 'Phone', 'Phone', 'phone');
+    expect(byId('phone', root)).not.toBe(first);
+    expect(found(findAnchorNow(phone, options()))).toBe(byId('phone', root));
+  });
+
+  it('finds the replacement when the whole component around a remembered element was re-rendered', () => {
+    page('<div class="windowViewMode-normal active"><div class="region" id="region"><records-lwc-detail-panel id="host"></records-lwc-detail-panel></div></div>');
+    const render = () => {
+      const host = document.createElement('records-lwc-detail-panel');
+      const inner = attach(host, 'closed', '<lightning-card id="card"></lightning-card>');
+      return { host, field: attach(byId('card', inner) as Element, 'open', sfField('Account', 'Phone', 'Phone', 'phone')) };
+    };
+    const first = render();
+    byId('host')?.replaceWith(first.host);
+    const phone = target({ kind: 'salesforceField', object: 'Account', field: 'Phone' });
+    expect(found(findAnchorNow(phone, options()))).toBe(byId('phone', first.field));
+    const second = render();
+    first.host.replaceWith(second.host);
+    expect(found(findAnchorNow(phone, options()))).toBe(byId('phone', second.field));
+  });
+
+  it('does not reuse a remembered element that left the active page', () => {
+    page(`<div class="windowViewMode-normal active" id="a">${sfField('Account', 'Phone', 'Phone', 'phone-a')}</div>
+          <div class="windowViewMode-normal" id="b">${sfField('Account', 'Phone', 'Phone', 'phone-b')}</div>`);
+    const phone = target({ kind: 'salesforceField', field: 'Phone' });
+    expect(found(findAnchorNow(phone, options()))).toBe(byId('phone-a'));
+    byId('a')?.classList.remove('active');
+    byId('b')?.classList.add('active');
+    expect(found(findAnchorNow(phone, options()))).toBe(byId('phone-b'));
+  });
+
+  it('resolves many targets in one pass', () => {
+    page(`${sfField('Account', 'Phone', 'Phone', 'phone')}${sfField('Account', 'Fax', 'Fax', 'fax')}`);
+    const results = findAnchorsNow(
+      [target({ kind: 'salesforceField', field: 'Fax' }), target({ kind: 'label', text: 'Nope' }), target({ kind: 'salesforceField', field: 'Phone' })],
+      options(),
+    );
+    expect(results.map(found)).toEqual([byId('fax'), 'No element matched; tried: label "Nope" (no match)', byId('phone')]);
+  });
+});
+
+describe('describeLocateResult', () => {
+  it('describes the element as plain data', () => {
+    page(`<div class="windowViewMode-normal active"><div id="host"></div></div>`);
+    const root = attach(byId('host') as Element, 'open', `<div id="phone" class="  ${'x'.repeat(120)}" data-target-selection-name="sfdc:RecordField.Account.Phone" style="color: red"></div>`);
+    const report = describeLocateResult(findAnchorNow(target({ kind: 'salesforceField', field: 'Phone' }), options()));
+    expect(report).toEqual({
+      ok: true,
+      strategyIndex: 0,
+      strategy: { kind: 'salesforceField', field: 'Phone' },
+      element: {
+        tagName: 'div',
+        attributes: { 'data-target-selection-name': 'sfdc:RecordField.Account.Phone', class: 'x'.repeat(100) },
+        inShadowRoot: 'open',
+        rect: expect.objectContaining({ x: expect.any(Number), width: expect.any(Number) }) as unknown,
+      },
+    });
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+    expect(byId('phone', root)).not.toBeNull();
+  });
+
+  it('passes failures through', () => {
+    page('');
+    const result = findAnchorNow(target({ kind: 'dataId', value: 'x' }), options());
+    expect(describeLocateResult(result)).toEqual(result);
+  });
+});

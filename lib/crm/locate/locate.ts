@@ -1,0 +1,364 @@
+/**
+ * Finds the element a piece of guidance anchors to: tries a target's strategies in order across
+ * the document and its shadow roots, keeps to the page the user is looking at, waits for late
+ * renders, and reports what it tried instead of throwing into the page.
+ */
+import type { CrmKind } from '../context';
+import { composedAncestors } from './composed';
+import { openModal, scopeOf } from './scope';
+import { compileStrategy, describeStrategy, type CompiledStrategy, type Probe } from './strategies';
+import { AnchorTargetSchema, type AnchorStrategy, type AnchorTarget } from './target';
+import { subtreeRoots, TreeIndex, type SearchRoot, type ShadowRootOf } from './tree-index';
+
+export interface LocateOptions {
+  document: Document;
+  /** The CRM the page belongs to: skips the other CRM's strategies and, for Dynamics, Lightning page scoping. */
+  crm?: CrmKind;
+  /** How long `locateAnchor` waits for a late render; default 5000. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /**
+   * Opens closed shadow roots: the content script passes `chrome.dom.openOrClosedShadowRoot`
+   * (Chrome) or `el.openOrClosedShadowRoot()` (Firefox). Default: open roots only.
+   */
+  shadowRootOf?: ShadowRootOf;
+}
+
+export type LocateOutcome = 'no_match' | 'invalid_selector' | 'inactive_page' | 'behind_modal' | 'hidden';
+export interface TriedStrategy {
+  strategy: AnchorStrategy;
+  outcome: LocateOutcome;
+}
+export type LocateFailureReason = 'not_found' | 'aborted' | 'invalid_target';
+
+export type LocateResult =
+  | { ok: true; element: Element; strategyIndex: number; strategy: AnchorStrategy }
+  | { ok: false; reason: LocateFailureReason; tried: TriedStrategy[]; message: string };
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+// Hidden tabs get no animation frames; retry on a slow timer there instead.
+const HIDDEN_RETRY_MS = 250;
+// Attributes that strategies or page scoping read; a free `css` strategy observes all of them.
+const OBSERVED_ATTRIBUTES = [
+  'class', 'style', 'hidden', 'data-id', 'data-target-selection-name', 'name', 'field-name',
+  'field-label', 'role', 'aria-label', 'aria-labelledby', 'title', 'for', 'id', 'type', 'href',
+];
+
+/** The last element each strategy found, per document: re-checked in O(1) on the next locate. */
+interface Remembered {
+  candidate: WeakRef<Element>;
+  probe: number;
+  /**
+   * The candidate's composed ancestors, nearest first. When a re-render replaced the candidate,
+   * the nearest one still in the page bounds where its replacement is: a local search there
+   * replaces a walk of the whole page.
+   */
+  ancestors: WeakRef<Element>[];
+}
+// WeakRefs, so that a page Lightning has thrown away is not kept alive by our memory of it.
+const rememberedByDocument = new WeakMap<Document, Map<string, Remembered>>();
+
+const OUTCOME_RANK: Record<LocateOutcome, number> = {
+  no_match: 0,
+  invalid_selector: 0,
+  inactive_page: 1,
+  behind_modal: 2,
+  hidden: 3,
+};
+const OUTCOME_TEXT: Record<LocateOutcome, string> = {
+  no_match: 'no match',
+  invalid_selector: 'invalid CSS selector',
+  inactive_page: 'only in an inactive page',
+  behind_modal: 'only behind an open modal',
+  hidden: 'only hidden elements',
+};
+
+type Found = Extract<LocateResult, { ok: true }>;
+type Invalid = Extract<LocateResult, { ok: false }>;
+/** One attempt at one target: found, invalid, or what each strategy gave. */
+type Attempt = Found | Invalid | TriedStrategy[];
+
+/** One search: shares the tree index between the targets of a batch and the retries of a wait. */
+class Search {
+  readonly doc: Document;
+  private readonly crm: CrmKind | undefined;
+  private readonly lightningPages: boolean;
+  private readonly shadowRootOf: ShadowRootOf;
+  private readonly remembered: Map<string, Remembered>;
+  private index: TreeIndex | null = null;
+  /** The open modal at the start of the current attempt: only what is inside it is in scope. */
+  private modal: Element | null = null;
+
+  constructor(options: LocateOptions) {
+    this.doc = options.document;
+    this.crm = options.crm;
+    this.lightningPages = options.crm !== 'dynamics';
+    this.shadowRootOf = options.shadowRootOf ?? ((el) => el.shadowRoot);
+    let remembered = rememberedByDocument.get(this.doc);
+    if (!remembered) {
+      remembered = new Map();
+      rememberedByDocument.set(this.doc, remembered);
+    }
+    this.remembered = remembered;
+  }
+
+  fullIndex(): TreeIndex {
+    if (!this.index) {
+      this.index = new TreeIndex(this.shadowRootOf);
+      this.index.addTree(this.doc);
+    }
+    return this.index;
+  }
+
+  /** Whether a strategy can match on this page at all (valid selector, right CRM). */
+  applies(compiled: CompiledStrategy): boolean {
+    return compiled.probes !== null && !(compiled.crm && this.crm && compiled.crm !== this.crm);
+  }
+
+  attempt(target: AnchorTarget): Attempt {
+    const invalid = validationError(target);
+    if (invalid !== null) return { ok: false, reason: 'invalid_target', tried: [], message: invalid };
+    const tried: TriedStrategy[] = [];
+    const { strategies } = target;
+    this.modal = openModal(this.doc);
+    for (let strategyIndex = 0; strategyIndex < strategies.length; strategyIndex++) {
+      const strategy = strategies[strategyIndex] as AnchorStrategy;
+      const found = this.find(compileStrategy(strategy, this.doc));
+      if (typeof found !== 'string') return { ok: true, element: found, strategyIndex, strategy };
+      tried.push({ strategy, outcome: found });
+    }
+    return tried;
+  }
+
+  private find(compiled: CompiledStrategy): Element | LocateOutcome {
+    if (compiled.probes === null) return 'invalid_selector';
+    if (!this.applies(compiled)) return 'no_match';
+    const memory = this.remembered.get(compiled.key);
+    if (memory) {
+      const candidate = memory.candidate.deref();
+      const probe = compiled.probes[memory.probe];
+      if (candidate?.isConnected && probe && candidate.matches(probe.selector)) {
+        const anchor = probe.resolve ? probe.resolve(candidate) : candidate;
+        if (anchor && scopeOf(anchor, this.lightningPages, this.modal) === 'in_scope') return anchor;
+      }
+      // Once the full index exists, it is as cheap as a local search.
+      const survivor = this.index ? null : this.nearestSurvivor(memory);
+      if (survivor) {
+        // Small enough to query directly; an attribute index would cost more than it saves.
+        const found = this.searchIn(subtreeRoots(survivor, this.shadowRootOf), null, compiled);
+        if (typeof found !== 'string') return found;
+      }
+    }
+    const index = this.fullIndex();
+    return this.searchIn(index.roots, index, compiled);
+  }
+
+  /** The nearest remembered ancestor still in the page, when searching below it saves work. */
+  private nearestSurvivor(memory: Remembered): Element | null {
+    for (const ref of memory.ancestors) {
+      const ancestor = ref.deref();
+      if (!ancestor?.isConnected) continue;
+      // Below <body> is the whole page; below an inactive or hidden ancestor nothing is in scope.
+      const worthIt =
+        ancestor !== this.doc.body &&
+        ancestor !== this.doc.documentElement &&
+        scopeOf(ancestor, this.lightningPages, this.modal) === 'in_scope';
+      return worthIt ? ancestor : null;
+    }
+    return null;
+  }
+
+  private searchIn(roots: Iterable<SearchRoot>, index: TreeIndex | null, compiled: CompiledStrategy): Element | LocateOutcome {
+    let outcome: LocateOutcome = 'no_match';
+    const probes = compiled.probes ?? [];
+    for (let probeIndex = 0; probeIndex < probes.length; probeIndex++) {
+      const probe = probes[probeIndex] as Probe;
+      const consider = (candidate: Element): Element | null => {
+        const anchor = probe.resolve ? probe.resolve(candidate) : candidate;
+        if (!anchor) return null;
+        const scope = scopeOf(anchor, this.lightningPages, this.modal);
+        if (scope === 'in_scope') {
+          this.remembered.set(compiled.key, {
+            candidate: new WeakRef(candidate),
+            probe: probeIndex,
+            ancestors: composedAncestors(candidate).map((ancestor) => new WeakRef(ancestor)),
+          });
+          return anchor;
+        }
+        if (OUTCOME_RANK[scope] > OUTCOME_RANK[outcome]) outcome = scope;
+        return null;
+      };
+      if (index && probe.indexKey !== undefined) {
+        for (const candidate of index.lookup(probe.indexKey)) {
+          if (!candidate.isConnected || !candidate.matches(probe.selector)) continue;
+          const anchor = consider(candidate);
+          if (anchor) return anchor;
+        }
+        continue;
+      }
+      for (const root of roots) {
+        if (!root.isConnected) continue;
+        for (const candidate of root.querySelectorAll(probe.selector)) {
+          const anchor = consider(candidate);
+          if (anchor) return anchor;
+        }
+      }
+    }
+    return outcome;
+  }
+}
+
+// Validation is memoised per target object: packs hand the same objects to every locate, and
+// schema parsing would otherwise dominate the cost of a remembered-element hit.
+const validated = new WeakMap<object, string | null>();
+
+function validationError(target: unknown): string | null {
+  if (typeof target !== 'object' || target === null) return 'Invalid anchor target: expected an object with "strategies"';
+  let error = validated.get(target);
+  if (error === undefined) {
+    const parsed = AnchorTargetSchema.safeParse(target);
+    error = parsed.success
+      ? null
+      : `Invalid anchor target: ${parsed.error.issues
+          .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+          .join('; ')}`;
+    validated.set(target, error);
+  }
+  return error;
+}
+
+function describeTried(tried: TriedStrategy[]): string {
+  return tried.map(({ strategy, outcome }) => `${describeStrategy(strategy)} (${OUTCOME_TEXT[outcome]})`).join(', ');
+}
+
+function failure(reason: 'not_found' | 'aborted', tried: TriedStrategy[], timeoutMs: number | null): Invalid {
+  const what = describeTried(tried);
+  const message =
+    reason === 'aborted'
+      ? tried.length > 0
+        ? `Stopped before an element matched; tried: ${what}`
+        : 'Stopped before the search started'
+      : `No element matched${timeoutMs === null ? '' : ` within ${timeoutMs} ms`}; tried: ${what}`;
+  return { ok: false, reason, tried, message };
+}
+
+/** One attempt per target, no waiting; the targets share one walk of the page. */
+export function findAnchorsNow(targets: readonly AnchorTarget[], options: LocateOptions): LocateResult[] {
+  const search = new Search(options);
+  return targets.map((target) => {
+    const attempt = search.attempt(target);
+    return Array.isArray(attempt) ? failure('not_found', attempt, null) : attempt;
+  });
+}
+
+/** One attempt, no waiting. */
+export function findAnchorNow(target: AnchorTarget, options: LocateOptions): LocateResult {
+  return findAnchorsNow([target], options)[0] as LocateResult;
+}
+
+/** Locates each target, waiting up to `timeoutMs` for those not rendered yet. */
+export async function locateAnchors(targets: readonly AnchorTarget[], options: LocateOptions): Promise<LocateResult[]> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const { signal } = options;
+  const search = new Search(options);
+  const results: LocateResult[] = [];
+  const pending = new Map<number, { target: AnchorTarget; tried: TriedStrategy[] }>();
+  for (const [i, target] of targets.entries()) {
+    const invalid = validationError(target);
+    if (invalid !== null) results[i] = { ok: false, reason: 'invalid_target', tried: [], message: invalid };
+    else if (signal?.aborted) results[i] = failure('aborted', [], timeoutMs);
+    else {
+      const attempt = search.attempt(target);
+      if (Array.isArray(attempt)) pending.set(i, { target, tried: attempt });
+      else results[i] = attempt;
+    }
+  }
+  // A target whose every strategy is an invalid selector or for the other CRM cannot appear later.
+  const canAppear = ({ target }: { target: AnchorTarget }) =>
+    target.strategies.some((strategy) => search.applies(compileStrategy(strategy, search.doc)));
+  const wait = pending.size > 0 && timeoutMs > 0 && [...pending.values()].some(canAppear);
+  const aborted = wait ? await waitForRenders(search, pending, results, timeoutMs, signal) : false;
+  for (const [i, { tried }] of pending) results[i] = failure(aborted ? 'aborted' : 'not_found', tried, timeoutMs);
+  return results;
+}
+
+/** Locates the target, waiting up to `timeoutMs` for it to be rendered. */
+export async function locateAnchor(target: AnchorTarget, options: LocateOptions): Promise<LocateResult> {
+  return (await locateAnchors([target], options))[0] as LocateResult;
+}
+
+/**
+ * Retries the pending targets as the page changes, moving found ones from `pending` to `results`,
+ * until all are found, the time is up or the signal aborts; resolves true when aborted. One
+ * observer watches the document and every shadow root found, including roots that appear
+ * meanwhile, and extends the tree index from its records; retries run at most once per frame.
+ */
+function waitForRenders(
+  search: Search,
+  pending: Map<number, { target: AnchorTarget; tried: TriedStrategy[] }>,
+  results: LocateResult[],
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const strategies = [...pending.values()].flatMap(({ target }) =>
+    target.strategies.map((strategy) => compileStrategy(strategy, search.doc)),
+  );
+  const init: MutationObserverInit = {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    characterData: strategies.some((compiled) => compiled.readsText),
+  };
+  if (!strategies.some((compiled) => compiled.readsAnyAttribute)) init.attributeFilter = OBSERVED_ATTRIBUTES;
+
+  return new Promise((resolve) => {
+    const index = search.fullIndex();
+    let done = false;
+    let scheduled = false;
+
+    const retry = () => {
+      scheduled = false;
+      if (done) return;
+      for (const [i, entry] of pending) {
+        const attempt = search.attempt(entry.target);
+        if (Array.isArray(attempt)) entry.tried = attempt;
+        else {
+          results[i] = attempt;
+          pending.delete(i);
+        }
+      }
+      if (pending.size === 0) finish(false);
+    };
+    const schedule = () => {
+      if (scheduled || done) return;
+      scheduled = true;
+      if (search.doc.visibilityState === 'hidden') setTimeout(retry, HIDDEN_RETRY_MS);
+      else requestAnimationFrame(retry);
+    };
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        if (record.type === 'childList') {
+          for (const node of record.addedNodes) if (node.nodeType === Node.ELEMENT_NODE) index.addSubtree(node as Element);
+        } else if (record.attributeName === 'data-id' || record.attributeName === 'data-target-selection-name') {
+          index.addAttribute(record.target as Element, record.attributeName);
+        }
+      }
+      schedule();
+    });
+    const observe = (root: Node) => observer.observe(root, init);
+    for (const root of index.roots) observe(root);
+    index.onShadowRoot = observe;
+
+    const onAbort = () => finish(true);
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    function finish(aborted: boolean) {
+      done = true;
+      observer.disconnect();
+      index.onShadowRoot = null;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(aborted);
+    }
+  });
+}
