@@ -318,6 +318,7 @@ describe('Lightning URLs', () => {
     [`${LEX}/one/one.app#/sObject/${ACCOUNT}/view`, lightning('record_view', 'Account', ACCOUNT)],
     [`${MY_DOMAIN}/one/one.app#/sObject/${ACCOUNT_15}/view`, lightning('record_view', 'Account', ACCOUNT)],
     [`${LEX}/one/one.app#/sObject/Account/home`, lightning('object_home', 'Account')],
+    [`${LEX}/one/one.app#/home`, lightning('home', null)],
     [
       `${LEX}/one/one.app#/sObject/Account/list?filterName=Recent`,
       lightning('list_view', 'Account', null, { listView: 'Recent' }),

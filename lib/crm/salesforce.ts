@@ -310,6 +310,8 @@ function readOneAppHash(hash: string): SalesforcePage {
   if (fragment.startsWith('/')) {
     const [path = '', query = ''] = fragment.split('?');
     const [kind, target, ...action] = path.split('/').filter((segment) => segment !== '');
+    // `#/home` was the legacy Home page (today's `/lightning/page/home`).
+    if (kind === 'home' && target === undefined) return pageOf('home', null);
     if (kind !== 'sObject' || target === undefined) return pageOf('other', null);
     const recordId = toSalesforceId18(target);
     if (recordId !== null) return recordAction(salesforceObjectForId(recordId), recordId, action);
