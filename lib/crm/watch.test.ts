@@ -1,0 +1,112 @@
+// @vitest-environment happy-dom
+// @vitest-environment-options {"url": "https://acme.lightning.force.com/"}
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CrmContext } from './context';
+import { watchCrmContext } from './watch';
+
+function contextFor(url: string): CrmContext | null {
+  const parsed = new URL(url);
+  const match = /^\/lightning\/r\/(\w+)\/(\w+)\/view/.exec(parsed.pathname);
+  if (!match) return null;
+  return {
+    crm: 'salesforce',
+    environment: 'production',
+    pageType: 'record_view',
+    object: match[1] ?? null,
+    recordId: match[2] ?? null,
+    surface: 'lightning',
+    host: parsed.host,
+    orgName: 'acme',
+    sandboxName: null,
+    app: null,
+    listView: null,
+    url,
+  };
+}
+
+describe('watchCrmContext', () => {
+  let stop: AbortController;
+  const seen: Array<{ context: CrmContext | null; signal: AbortSignal }> = [];
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    stop = new AbortController();
+    seen.length = 0;
+    window.history.replaceState(null, '', '/lightning/r/Account/001A/view');
+  });
+  afterEach(() => {
+    stop.abort();
+    vi.useRealTimers();
+  });
+
+  function start(detect = contextFor): void {
+    watchCrmContext({
+      window,
+      detect,
+      signal: stop.signal,
+      debounceMs: 50,
+      pollMs: 100,
+      onChange: (context, signal) => seen.push({ context, signal }),
+    });
+  }
+
+  it('reports the context on start', () => {
+    start();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.context?.recordId).toBe('001A');
+  });
+
+  it('reports a pushState navigation once, after the debounce, and aborts the old signal', async () => {
+    start();
+    window.history.pushState(null, '', '/lightning/r/Account/001B/view');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(seen).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]?.context?.recordId).toBe('001B');
+    expect(seen[0]?.signal.aborted).toBe(true);
+    expect(seen[1]?.signal.aborted).toBe(false);
+  });
+
+  it('reports only distinct places: a query change that keeps the place is ignored', async () => {
+    start();
+    window.history.replaceState(null, '', '/lightning/r/Account/001A/view?ws=%2Flightning%2Fr%2FCase');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('coalesces a burst of navigations into one report', async () => {
+    start();
+    window.history.pushState(null, '', '/lightning/r/Account/001B/view');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    window.history.pushState(null, '', '/lightning/r/Account/001C/view');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await vi.advanceTimersByTimeAsync(60);
+    expect(seen.map((s) => s.context?.recordId)).toEqual(['001A', '001C']);
+  });
+
+  it('reports leaving the CRM as null and reacts to hash changes', async () => {
+    start();
+    window.history.pushState(null, '', '/somewhere/else');
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    await vi.advanceTimersByTimeAsync(60);
+    expect(seen.at(-1)?.context).toBeNull();
+  });
+
+  it('stops and aborts the current signal when its own signal aborts', async () => {
+    start();
+    stop.abort();
+    expect(seen[0]?.signal.aborted).toBe(true);
+    window.history.pushState(null, '', '/lightning/r/Account/001B/view');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('treats a detector that throws as "not a CRM page" instead of throwing into the page', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    start(() => {
+      throw new Error('boom');
+    });
+    expect(seen[0]?.context).toBeNull();
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * Follows single-page navigation in a CRM tab and reports each *distinct* context once, with an
+ * AbortSignal that is aborted when the user leaves that place, so per-page work cleans itself up.
+ *
+ * Why not patch `history.pushState`: a content script lives in an isolated world, so the page's
+ * own `pushState` calls never reach a patched copy. Chromium's Navigation API
+ * (`navigation.currententrychange`) fires for same-document navigations made by the page; where
+ * it is missing (Firefox before 147), the URL is polled, as WXT's own location watcher does.
+ */
+import { sameCrmPlace, type CrmContext } from './context';
+
+export interface WatchCrmContextOptions {
+  window: Window;
+  /** Reads the context of the current page; called after each navigation settles. */
+  detect: (url: string) => CrmContext | null;
+  /** Called with each distinct context; `signal` aborts when the context changes again or watching stops. */
+  onChange: (context: CrmContext | null, signal: AbortSignal) => void;
+  /** Stops watching. */
+  signal: AbortSignal;
+  /** Quiet period after a navigation before the page is read (Lightning renders in bursts). */
+  debounceMs?: number;
+  /** URL polling interval where the Navigation API is missing. */
+  pollMs?: number;
+}
+
+interface NavigationLike extends EventTarget {
+  readonly currentEntry: unknown;
+}
+
+export function watchCrmContext(options: WatchCrmContextOptions): void {
+  const { window: win, detect, onChange, signal } = options;
+  const debounceMs = options.debounceMs ?? 150;
+  const pollMs = options.pollMs ?? 1000;
+  if (signal.aborted) return;
+
+  let current: CrmContext | null = null;
+  let currentController: AbortController | null = null;
+  let lastUrl = win.location.href;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const report = (): void => {
+    timer = undefined;
+    if (signal.aborted) return;
+    lastUrl = win.location.href;
+    const next = safeDetect(detect, lastUrl);
+    if (currentController !== null && sameCrmPlace(current, next)) return;
+    currentController?.abort();
+    current = next;
+    currentController = new AbortController();
+    onChange(next, currentController.signal);
+  };
+
+  const schedule = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(report, debounceMs);
+  };
+
+  const listen = { signal } as const;
+  win.addEventListener('popstate', schedule, listen);
+  win.addEventListener('hashchange', schedule, listen);
+  const navigation = (win as Window & { navigation?: NavigationLike }).navigation;
+  if (navigation !== undefined && typeof navigation.addEventListener === 'function') {
+    navigation.addEventListener('currententrychange', schedule, listen);
+  } else {
+    const poll = setInterval(() => {
+      if (win.location.href !== lastUrl) {
+        lastUrl = win.location.href;
+        schedule();
+      }
+    }, pollMs);
+    signal.addEventListener('abort', () => clearInterval(poll), { once: true });
+  }
+  signal.addEventListener(
+    'abort',
+    () => {
+      if (timer !== undefined) clearTimeout(timer);
+      currentController?.abort();
+    },
+    { once: true },
+  );
+
+  report();
+}
+
+/** Detection must never throw into the page; a detector bug reads as "not a CRM page". */
+function safeDetect(detect: (url: string) => CrmContext | null, url: string): CrmContext | null {
+  try {
+    return detect(url);
+  } catch (error) {
+    console.warn('[Ombord] context detection failed', error);
+    return null;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Messages between the extension's parts, as one typed map from message name to request and
+ * response. Senders use `sendMessage`/`sendTabMessage`; receivers register a handler per name
+ * with `handleMessages`, so a missing or misspelt handler is a type error, not a silent switch.
+ */
+import type { CrmContext } from './crm/context';
+import type { AnchorTarget, LocateReport } from './crm/locate';
+
+export interface MessageMap {
+  /** Content script → background: the tab's context changed (null: not a CRM page after all). */
+  'context:changed': { request: { context: CrmContext | null }; response: void };
+  /** Popup/options → background: the last context a tab reported. */
+  'context:get': { request: { tabId: number }; response: CrmContext | null };
+  /** Background/popup → content script: find an anchor on the page and describe it. */
+  'anchor:locate': { request: { target: AnchorTarget; timeoutMs?: number }; response: LocateReport };
+}
+
+export type MessageName = keyof MessageMap;
+export type MessageRequest<N extends MessageName> = MessageMap[N]['request'];
+export type MessageResponse<N extends MessageName> = MessageMap[N]['response'];
+export interface Envelope<N extends MessageName = MessageName> {
+  type: N;
+  data: MessageRequest<N>;
+}
+
+/** Who sent a message, as far as a handler needs to know. */
+export interface MessageSender {
+  tabId: number | undefined;
+  /** The sending extension's id: messages from anything but this extension are ignored. */
+  extensionId: string | undefined;
+}
+
+export type MessageHandlers<N extends MessageName> = {
+  [K in N]: (data: MessageRequest<K>, sender: MessageSender) => Promise<MessageResponse<K>> | MessageResponse<K>;
+};
+
+/**
+ * Builds an `onMessage` listener body from a handler map. Returns `undefined` for messages this
+ * part does not handle, so another listener (or none) can answer them.
+ */
+export function dispatchMessage<N extends MessageName>(
+  handlers: MessageHandlers<N>,
+  message: unknown,
+  sender: MessageSender,
+): Promise<unknown> | undefined {
+  if (!isEnvelope(message) || !Object.hasOwn(handlers, message.type)) return undefined;
+  const handler = handlers[message.type as N] as (data: unknown, sender: MessageSender) => unknown;
+  return Promise.resolve().then(() => handler(message.data, sender));
+}
+
+function isEnvelope(message: unknown): message is Envelope {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    typeof (message as { type?: unknown }).type === 'string' &&
+    'data' in message
+  );
+}
+
+/** Builds the envelope a sender passes to `runtime.sendMessage` / `tabs.sendMessage`. */
+export function envelope<N extends MessageName>(type: N, data: MessageRequest<N>): Envelope<N> {
+  return { type, data };
+}
