@@ -5,6 +5,9 @@
  */
 import type { CrmContext } from './crm/context';
 import type { AnchorTarget, LocateReport } from './crm/locate';
+import type { ProgressEvent } from './api/progress';
+import type { ContentPack } from './guides/pack';
+import type { SupportedLocale } from './i18n';
 
 export interface MessageMap {
   /** Content script → background: the tab's context changed (null: not a CRM page after all). */
@@ -13,7 +16,23 @@ export interface MessageMap {
   'context:get': { request: { tabId: number }; response: CrmContext | null };
   /** Background/popup → content script: find an anchor on the page and describe it. */
   'anchor:locate': { request: { target: AnchorTarget; timeoutMs?: number }; response: LocateReport };
+  /** Content script/popup → background: what guidance needs: packs, the user's progress, their language. */
+  'guidance:load': { request: Record<string, never>; response: GuidanceData };
+  /** Content script → background: append progress events (idempotent by id). */
+  'progress:record': { request: { events: ProgressEvent[] }; response: { added: number } };
 }
+
+export interface GuidanceData {
+  packs: ContentPack[];
+  events: ProgressEvent[];
+  /** The language the user chose in the options, or null to follow the browser. */
+  locale: SupportedLocale | null;
+}
+
+/** `storage.local` key bumped on every progress change, so every tab's overlay updates. */
+export const PROGRESS_REVISION_KEY = 'progressRevision';
+/** `storage.local` key of the user's language choice. */
+export const LOCALE_KEY = 'locale';
 
 export type MessageName = keyof MessageMap;
 export type MessageRequest<N extends MessageName> = MessageMap[N]['request'];

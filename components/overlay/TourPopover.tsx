@@ -26,7 +26,8 @@ export interface TourPopoverProps {
   /** The step moves on when the user acts on the anchor, not by a Next button. */
   hideNext?: boolean;
   t: Translate;
-  onBack: () => void;
+  /** Absent when going back is not possible (the previous step was on another page). */
+  onBack?: (() => void) | undefined;
   /** Next, or Done on the last step. */
   onNext: () => void;
   /** The close button ("End tour") or Esc. */
@@ -105,7 +106,7 @@ export function TourPopover(props: TourPopoverProps) {
         {body}
       </p>
       <div className="ob-actions">
-        {step > 1 && (
+        {onBack && step > 1 && (
           <button type="button" className="ob-button" onClick={onBack}>
             {t('overlayBack')}
           </button>

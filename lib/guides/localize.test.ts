@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { localize, toSupportedLocale } from './localize';
+import { toSupportedLocale } from '../i18n/locale';
+import { localize } from './localize';
 
 describe('toSupportedLocale', () => {
   it.each([

@@ -1,0 +1,147 @@
+import { createRoot, type Root } from 'react-dom/client';
+import { browser, createShadowRootUi, defineContentScript } from '#imports';
+import { OverlayApp } from '@/components/overlay/OverlayApp';
+import '@/components/overlay/overlay.css';
+import { detectCrmContextFromPage } from '@/lib/crm';
+import { CRM_HOST_PATTERNS, NON_ORG_HOST_PATTERNS } from '@/lib/crm/hosts';
+import {
+  AnchorTargetSchema,
+  describeLocateResult,
+  findAnchorNow,
+  locateAnchor,
+  type LocateReport,
+} from '@/lib/crm/locate';
+import { watchCrmContext } from '@/lib/crm/watch';
+import { liftToTopLayer, modalDialogAround, placeHost } from '@/lib/dom/top-layer';
+import { shadowRootOf } from '@/lib/dom/shadow-root';
+import { GuidanceSession } from '@/lib/guides/session';
+import { translatorFor } from '@/lib/i18n/catalogs';
+import { chooseLocale } from '@/lib/i18n/translator';
+import {
+  dispatchMessage,
+  envelope,
+  PROGRESS_REVISION_KEY,
+  type GuidanceData,
+  type MessageHandlers,
+} from '@/lib/messages';
+import { ProgressEventLog } from '@/lib/progress/log';
+
+/**
+ * The CRM content script: knows where the user is (and tells the background on every SPA
+ * navigation), shows the guidance for that place in an overlay, and finds anchors on request.
+ * Everything it starts is tied to WXT's `ctx`, so an extension update or reload leaves nothing
+ * behind in the CRM page.
+ */
+export default defineContentScript({
+  matches: [...CRM_HOST_PATTERNS],
+  excludeMatches: [...NON_ORG_HOST_PATTERNS],
+  runAt: 'document_idle',
+  cssInjectionMode: 'ui',
+  async main(ctx) {
+    let crm: 'salesforce' | 'dynamics' | undefined;
+    const locateOptions = () => ({ document, crm, shadowRootOf });
+
+    const handlers: MessageHandlers<'anchor:locate'> = {
+      async 'anchor:locate'(data): Promise<LocateReport> {
+        const target = AnchorTargetSchema.safeParse((data as { target?: unknown }).target);
+        if (!target.success) {
+          return { ok: false, reason: 'invalid_target', tried: [], message: target.error.message };
+        }
+        const timeoutMs = typeof data.timeoutMs === 'number' ? Math.min(Math.max(data.timeoutMs, 0), 30_000) : 5000;
+        const result = await locateAnchor(target.data, { ...locateOptions(), timeoutMs, signal: ctx.signal });
+        return describeLocateResult(result);
+      },
+    };
+    const onMessage = (message: unknown, sender: { id?: string }): Promise<unknown> | undefined =>
+      sender.id === browser.runtime.id
+        ? dispatchMessage(handlers, message, { tabId: undefined, extensionId: sender.id })
+        : undefined;
+    browser.runtime.onMessage.addListener(onMessage);
+    ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+
+    const guidance = await loadGuidance();
+    const locale = chooseLocale(guidance?.locale, browser.i18n.getUILanguage());
+    const t = translatorFor(locale);
+    const log = new ProgressEventLog(guidance?.events ?? [], (events) => {
+      browser.runtime.sendMessage(envelope('progress:record', { events })).catch((error: unknown) => {
+        if (ctx.isValid) console.warn('[Ombord] could not save progress', error);
+      });
+    });
+    let session: GuidanceSession | null = null;
+
+    const ui = await createShadowRootUi<Root>(ctx, {
+      name: 'ombord-overlay',
+      position: 'inline',
+      anchor: 'body',
+      append: 'last',
+      // Keys typed in the overlay must not trigger the CRM's own shortcuts.
+      isolateEvents: true,
+      onMount: (container) => createRoot(container),
+      onRemove: (root) => root?.unmount(),
+    });
+    ui.mount();
+    liftToTopLayer(ui.shadowHost);
+
+    // Another tab (or a sync) recorded progress: merge it, so a dismissal holds everywhere.
+    const onStorageChanged = (changes: Record<string, unknown>, area: string): void => {
+      if (area !== 'local' || !(PROGRESS_REVISION_KEY in changes)) return;
+      void loadGuidance().then((fresh) => {
+        if (!fresh) return;
+        log.merge(fresh.events);
+        session?.progressChanged();
+      });
+    };
+    browser.storage.onChanged.addListener(onStorageChanged);
+    ctx.onInvalidated(() => browser.storage.onChanged.removeListener(onStorageChanged));
+
+    watchCrmContext({
+      window,
+      signal: ctx.signal,
+      detect: (url) => detectCrmContextFromPage(url, document),
+      onChange(context, signal) {
+        crm = context?.crm;
+        browser.runtime.sendMessage(envelope('context:changed', { context })).catch((error: unknown) => {
+          // The background is gone only while the extension is being updated or removed.
+          if (ctx.isValid) console.warn('[Ombord] could not report the page context', error);
+        });
+        session = null;
+        if (context === null || !guidance || !ui.mounted) {
+          ui.mounted?.render(null);
+          return;
+        }
+        const current = new GuidanceSession({
+          packs: guidance.packs,
+          context,
+          user: { locale, roles: [], teams: [] },
+          progress: log,
+          signal,
+          ports: {
+            locate: (target, options) => locateAnchor(target, { ...locateOptions(), ...options }),
+            locateNow: (target) => findAnchorNow(target, locateOptions()),
+            events: document,
+            now: () => new Date(),
+          },
+        });
+        session = current;
+        // Follow the guidance into a modal <dialog>, and back out when it closes.
+        const unsubscribe = current.subscribe(() => {
+          const view = current.getView();
+          const anchor = view.tour?.anchor ?? view.tips.find((tip) => modalDialogAround(tip.anchor))?.anchor ?? null;
+          placeHost(ui.shadowHost, modalDialogAround(anchor), document);
+        });
+        signal.addEventListener('abort', unsubscribe, { once: true });
+        ui.mounted.render(<OverlayApp session={current} t={t} />);
+      },
+    });
+
+    async function loadGuidance(): Promise<GuidanceData | null> {
+      try {
+        return (await browser.runtime.sendMessage(envelope('guidance:load', {}))) as GuidanceData;
+      } catch (error) {
+        // No guidance this time; context detection and anchors still work.
+        if (ctx.isValid) console.warn('[Ombord] could not load guidance', error);
+        return null;
+      }
+    }
+  },
+});

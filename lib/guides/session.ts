@@ -1,0 +1,513 @@
+/**
+ * One page's guidance, from selection to what the overlay shows: it selects items for the
+ * context, locates their anchors, runs the tour machine, notices the actions tips promote and
+ * checklist tasks ask for, and records progress events. The DOM, the locator and the event
+ * sink come in as ports, so the whole flow runs under plain vitest; the content script makes
+ * one session per distinct context and aborts it when the user leaves.
+ */
+import type { CrmContext } from '../crm/context';
+import { describeStrategy, type AnchorTarget, type LocateResult } from '../crm/locate';
+import { toProgressContext, newProgressEvent, type NewProgressEvent, type ProgressEvent } from '../api/progress';
+import { checklistDone, deriveProgressState, type ProgressState } from '../progress/state';
+import { minutesSavedThisWeek } from '../progress/minutes';
+import { checklistTaskDoneBy, type ObservedActivity } from './checklist';
+import { localize } from './localize';
+import type { Announcement, ContentPack, GuideItem, LocalizedText, Tip, Tour } from './pack';
+import { selectGuidance, type GuidanceSelection, type GuidanceUser, type PlacedItem } from './select';
+import { canGoBack, resumeTour, startTour, tourTransition, type TourEvent, type TourRun, type TourTransition } from './tour';
+
+/** What the session needs from the page and the extension. */
+export interface SessionPorts {
+  /** Finds an anchor, waiting up to `timeoutMs` for a late render. */
+  locate(target: AnchorTarget, options: { timeoutMs: number; signal: AbortSignal }): Promise<LocateResult>;
+  /** One attempt, no waiting (for matching an element the user just acted on). */
+  locateNow(target: AnchorTarget): LocateResult;
+  /** Where the user's clicks and input are heard (the CRM document). */
+  events: Pick<EventTarget, 'addEventListener'>;
+  now(): Date;
+}
+
+/** The user's progress events: read by every session, appended to by them (and by other tabs). */
+export interface ProgressLog {
+  events(): readonly ProgressEvent[];
+  append(events: readonly ProgressEvent[]): void;
+}
+
+export interface TipView {
+  key: string;
+  anchor: Element;
+  title: string;
+  body: string;
+  wiifm: { minutesSaved: number; reason: string } | undefined;
+}
+
+export interface TourView {
+  key: string;
+  anchor: Element | null;
+  /** 1-based. */
+  step: number;
+  total: number;
+  title: string;
+  body: string;
+  placement: Tour['steps'][number]['placement'];
+  canGoBack: boolean;
+}
+
+export interface AnnouncementView {
+  key: string;
+  title: string;
+  body: string;
+  endorsement: { name: string; role: string; message: string } | undefined;
+}
+
+export interface LauncherView {
+  minutesSavedThisWeek: number;
+  checklists: Array<{ id: string; title: string; tasks: Array<{ id: string; title: string; done: boolean }> }>;
+  tours: Array<{ id: string; title: string; inProgress: boolean }>;
+}
+
+export interface OverlayView {
+  tips: TipView[];
+  tour: TourView | null;
+  announcement: AnnouncementView | null;
+  launcher: LauncherView;
+}
+
+export interface GuidanceSessionInput {
+  packs: readonly ContentPack[];
+  context: CrmContext;
+  user: GuidanceUser;
+  progress: ProgressLog;
+  ports: SessionPorts;
+  /** Aborted when the user leaves this context; everything the session started stops. */
+  signal: AbortSignal;
+}
+
+const SNOOZE_MS = 24 * 3_600_000;
+const TIP_ANCHOR_TIMEOUT_MS = 8000;
+const TOUR_ANCHOR_TIMEOUT_MS = 8000;
+/** Typing is one action, not one per keystroke: input counts once the user pauses. */
+const INPUT_SETTLE_MS = 800;
+
+const itemKey = (packId: string, itemId: string): string => JSON.stringify([packId, itemId]);
+
+interface TrackedTip {
+  placed: PlacedItem<Tip>;
+  anchor: Element | null;
+  controller: AbortController;
+  adopted: boolean;
+}
+
+export class GuidanceSession {
+  private readonly input: GuidanceSessionInput;
+  private readonly listeners = new Set<() => void>();
+  private readonly tips = new Map<string, TrackedTip>();
+  /** Anchors already reported missing in this session, so a waiting tip reports once. */
+  private readonly reportedMissing = new Set<string>();
+  private progress: ProgressState;
+  private selection: GuidanceSelection;
+  private tour: { run: TourRun; tour: Tour; anchor: Element | null; controller: AbortController } | null = null;
+  /** Announcements shown in this session (their `seen` is recorded once) and put away. */
+  private readonly announcementsSeen = new Set<string>();
+  private readonly announcementsClosed = new Set<string>();
+  private view: OverlayView;
+  private inputTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(input: GuidanceSessionInput) {
+    this.input = input;
+    this.progress = deriveProgressState([...input.progress.events()], input.ports.now());
+    this.selection = this.select();
+    this.view = this.buildView();
+    if (input.signal.aborted) return;
+    input.signal.addEventListener('abort', () => this.dispose(), { once: true });
+    const listen = { capture: true, passive: true, signal: input.signal } as const;
+    input.ports.events.addEventListener('click', (event) => this.guard(() => this.onUserAction('click', event)), listen);
+    input.ports.events.addEventListener('input', (event) => this.guard(() => this.onInput(event)), listen);
+    this.guard(() => {
+      this.observe({ kind: 'visit', context: input.context });
+      this.apply();
+    });
+  }
+
+  // ---- what the overlay reads -------------------------------------------------------------
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getView = (): OverlayView => this.view;
+
+  // ---- what the user does in the overlay --------------------------------------------------
+
+  tipOpened(key: string): void {
+    const tip = this.tips.get(key);
+    if (tip) this.record([{ type: 'seen', ...this.base(tip.placed) }]);
+  }
+
+  tipSnoozed(key: string): void {
+    const tip = this.tips.get(key);
+    if (!tip) return;
+    const until = new Date(this.input.ports.now().getTime() + SNOOZE_MS).toISOString();
+    this.record([{ type: 'snoozed', ...this.base(tip.placed), until }]);
+  }
+
+  tipDismissed(key: string): void {
+    const tip = this.tips.get(key);
+    if (tip) this.record([{ type: 'dismissed', ...this.base(tip.placed) }]);
+  }
+
+  announcementGotIt(): void {
+    const announcement = this.currentAnnouncement();
+    if (!announcement) return;
+    this.announcementsClosed.add(itemKey(announcement.packId, announcement.item.id));
+    this.record([{ type: 'dismissed', ...this.base(announcement) }]);
+  }
+
+  announcementLater(): void {
+    const announcement = this.currentAnnouncement();
+    if (!announcement) return;
+    this.announcementsClosed.add(itemKey(announcement.packId, announcement.item.id));
+    const until = new Date(this.input.ports.now().getTime() + SNOOZE_MS).toISOString();
+    this.record([{ type: 'snoozed', ...this.base(announcement), until }]);
+  }
+
+  startTour(tourId: string): void {
+    const offered = this.selection.tours.find((candidate) => candidate.item.id === tourId);
+    if (!offered) return;
+    this.guard(() => {
+      const context = this.input.context;
+      this.enterTour(offered.item, startTour(offered.item, offered, { context, now: this.input.ports.now() }));
+    });
+  }
+
+  tourNext(): void {
+    this.tourEvent({ type: 'next' });
+  }
+
+  tourBack(): void {
+    this.tourEvent({ type: 'back' });
+  }
+
+  tourClose(): void {
+    this.tourEvent({ type: 'close' });
+  }
+
+  /** Another tab (or the sync) changed the progress: select again. */
+  progressChanged(): void {
+    this.guard(() => this.apply());
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private select(): GuidanceSelection {
+    const { packs, context, user, ports } = this.input;
+    return selectGuidance({ packs, context, progress: this.progress, user, now: ports.now() });
+  }
+
+  private apply(): void {
+    if (this.input.signal.aborted) return;
+    this.progress = deriveProgressState([...this.input.progress.events()], this.input.ports.now());
+    this.selection = this.select();
+    this.syncTips();
+    this.syncTour();
+    this.publish();
+  }
+
+  private syncTips(): void {
+    const wanted = new Map(this.selection.tips.map((placed) => [itemKey(placed.packId, placed.item.id), placed]));
+    for (const [key, tip] of this.tips) {
+      if (!wanted.has(key)) {
+        tip.controller.abort();
+        this.tips.delete(key);
+      }
+    }
+    for (const [key, placed] of wanted) {
+      if (this.tips.has(key)) continue;
+      const controller = new AbortController();
+      const tip: TrackedTip = { placed, anchor: null, controller, adopted: false };
+      this.tips.set(key, tip);
+      const signal = AbortSignal.any([this.input.signal, controller.signal]);
+      void this.input.ports
+        .locate(placed.item.anchor, { timeoutMs: TIP_ANCHOR_TIMEOUT_MS, signal })
+        .then((result) => {
+          if (signal.aborted) return;
+          if (result.ok) {
+            tip.anchor = result.element;
+            this.publish();
+          } else if (result.reason === 'not_found') {
+            this.reportMissing(placed, undefined, result, TIP_ANCHOR_TIMEOUT_MS);
+          }
+        });
+    }
+  }
+
+  /** Resumes the running tour that applies here, unless one is already on screen. */
+  private syncTour(): void {
+    const interrupting = this.selection.interrupting;
+    if (this.tour && !['completed', 'ended'].includes(this.tour.run.phase)) return;
+    if (interrupting?.kind !== 'tour') return;
+    if (this.tour?.run.tourId === interrupting.item.id && this.tour.run.packId === interrupting.packId) return;
+    const resumed = resumeTour(interrupting.item, interrupting, this.progress, {
+      context: this.input.context,
+      now: this.input.ports.now(),
+    });
+    if (resumed) this.enterTour(interrupting.item, resumed);
+  }
+
+  private enterTour(tour: Tour, transition: TourTransition): void {
+    this.tour?.controller.abort();
+    this.tour = { run: transition.state, tour, anchor: null, controller: new AbortController() };
+    this.afterTourTransition(transition);
+  }
+
+  private tourEvent(event: TourEvent): void {
+    this.guard(() => {
+      const current = this.tour;
+      if (!current) return;
+      const transition = tourTransition(current.run, event, {
+        tour: current.tour,
+        context: this.input.context,
+        now: this.input.ports.now(),
+      });
+      if (transition.state === current.run) return;
+      current.run = transition.state;
+      this.afterTourTransition(transition);
+    });
+  }
+
+  private afterTourTransition(transition: TourTransition): void {
+    const current = this.tour;
+    if (!current) return;
+    const { run, tour } = current;
+    if (run.phase === 'completed') {
+      this.observe({ kind: 'tour_completed', tourId: tour.id }, run.packId);
+    }
+    this.record(transition.record);
+    if (run.phase !== 'locating') {
+      if (run.phase !== 'showing') current.anchor = null;
+      this.publish();
+      return;
+    }
+    const step = tour.steps[run.stepIndex];
+    if (!step?.anchor) return;
+    current.controller.abort();
+    current.controller = new AbortController();
+    const signal = AbortSignal.any([this.input.signal, current.controller.signal]);
+    const timeoutMs = step.waitForAnchorMs ?? TOUR_ANCHOR_TIMEOUT_MS;
+    const started = this.input.ports.now().getTime();
+    current.anchor = null;
+    this.publish();
+    void this.input.ports.locate(step.anchor, { timeoutMs, signal }).then((result) => {
+      if (signal.aborted || this.tour !== current) return;
+      if (result.ok) {
+        current.anchor = result.element;
+        this.tourEvent({ type: 'anchor_found' });
+      } else if (result.reason === 'not_found') {
+        this.tourEvent({
+          type: 'anchor_missing',
+          strategiesTried: result.tried.map(({ strategy, outcome }) => `${describeStrategy(strategy)} (${outcome})`),
+          waitedMs: this.input.ports.now().getTime() - started,
+        });
+      }
+    });
+  }
+
+  private onUserAction(action: 'click' | 'input', event: Event): void {
+    const path = event.composedPath();
+    const hit = (element: Element | null): boolean => element !== null && path.includes(element);
+
+    const current = this.tour;
+    if (current?.run.phase === 'showing') {
+      const step = current.tour.steps[current.run.stepIndex];
+      if (step?.advanceOn.kind === action && hit(current.anchor)) this.tourEvent({ type: 'user_action', action });
+    }
+
+    const adopted: NewProgressEvent[] = [];
+    for (const tip of this.tips.values()) {
+      const adoption = tip.placed.item.adoption;
+      if (tip.adopted || adoption?.on !== action) continue;
+      const element = adoption.anchor ? this.elementOf(adoption.anchor) : tip.anchor;
+      if (!hit(element)) continue;
+      // One adoption per tip per visit: a double click or a retyped value is still one use.
+      tip.adopted = true;
+      adopted.push({ type: 'tip_adopted', ...this.base(tip.placed), minutesSaved: tip.placed.item.wiifm?.minutesSaved ?? 0 });
+    }
+    this.record(adopted);
+
+    this.observe({
+      kind: 'action',
+      on: action,
+      context: this.input.context,
+      anchorMatched: (anchor) => hit(this.elementOf(anchor)),
+    });
+  }
+
+  private onInput(event: Event): void {
+    // Keep the path now: by the time typing settles, the event has finished dispatching.
+    const path = event.composedPath();
+    clearTimeout(this.inputTimer);
+    this.inputTimer = setTimeout(
+      () => this.guard(() => this.onUserAction('input', { composedPath: () => path } as Event)),
+      INPUT_SETTLE_MS,
+    );
+  }
+
+  private elementOf(anchor: AnchorTarget): Element | null {
+    const result = this.input.ports.locateNow(anchor);
+    return result.ok ? result.element : null;
+  }
+
+  /** Records `checklist_item_done` for the tasks an activity completes that are not done yet. */
+  private observe(activity: ObservedActivity, onlyPack?: string): void {
+    const done: NewProgressEvent[] = [];
+    for (const view of this.selection.checklists) {
+      if (onlyPack !== undefined && view.packId !== onlyPack) continue;
+      const already = checklistDone(this.progress, view.packId, view.item.id);
+      for (const taskId of checklistTaskDoneBy(view.item, activity)) {
+        if (!already.has(taskId)) done.push({ type: 'checklist_item_done', ...this.base(view), taskId });
+      }
+    }
+    this.record(done);
+  }
+
+  private reportMissing(placed: PlacedItem<GuideItem>, stepId: string | undefined, result: LocateResult, waitedMs: number): void {
+    if (result.ok) return;
+    const key = `${itemKey(placed.packId, placed.item.id)}:${stepId ?? ''}`;
+    if (this.reportedMissing.has(key)) return;
+    this.reportedMissing.add(key);
+    this.record([
+      {
+        type: 'anchor_missing',
+        ...this.base(placed),
+        ...(stepId === undefined ? {} : { stepId }),
+        strategiesTried: result.tried.map(({ strategy, outcome }) => `${describeStrategy(strategy)} (${outcome})`.slice(0, 200)),
+        waitedMs,
+      },
+    ]);
+  }
+
+  private record(events: readonly (NewProgressEvent | ProgressEvent)[]): void {
+    if (events.length === 0 || this.input.signal.aborted) return;
+    const now = this.input.ports.now();
+    const stamped = events.map((event) => ('id' in event && 'at' in event ? (event as ProgressEvent) : newProgressEvent(event, now)));
+    this.input.progress.append(stamped);
+    this.apply();
+  }
+
+  private base(placed: PlacedItem<GuideItem>) {
+    return {
+      packId: placed.packId,
+      packVersion: placed.packVersion,
+      itemId: placed.item.id,
+      context: toProgressContext(this.input.context),
+    };
+  }
+
+  private currentAnnouncement(): PlacedItem<Announcement> | null {
+    const interrupting = this.selection.interrupting;
+    if (interrupting?.kind !== 'announcement') return null;
+    return this.announcementsClosed.has(itemKey(interrupting.packId, interrupting.item.id)) ? null : interrupting;
+  }
+
+  private publish(): void {
+    if (this.input.signal.aborted) return;
+    const announcement = this.currentAnnouncement();
+    if (announcement) {
+      const key = itemKey(announcement.packId, announcement.item.id);
+      if (!this.announcementsSeen.has(key)) {
+        this.announcementsSeen.add(key);
+        // Recorded after this publish settles: `record` publishes again.
+        queueMicrotask(() => this.record([{ type: 'seen', ...this.base(announcement) }]));
+      }
+    }
+    this.view = this.buildView();
+    for (const listener of this.listeners) listener();
+  }
+
+  private buildView(): OverlayView {
+    const text = (value: LocalizedText, placed: PlacedItem<GuideItem>): string =>
+      localize(value, this.input.user.locale, placed.defaultLocale);
+
+    const tips: TipView[] = [];
+    for (const [key, { placed, anchor }] of this.tips) {
+      if (!anchor) continue;
+      const { item } = placed;
+      tips.push({
+        key,
+        anchor,
+        title: text(item.title, placed),
+        body: text(item.body, placed),
+        wiifm: item.wiifm && { minutesSaved: item.wiifm.minutesSaved, reason: text(item.wiifm.reason, placed) },
+      });
+    }
+
+    let tour: TourView | null = null;
+    const current = this.tour;
+    const step = current?.tour.steps[current.run.stepIndex];
+    if (current && step && current.run.phase === 'showing') {
+      const placed = { packId: current.run.packId, packVersion: current.run.packVersion, defaultLocale: this.packLocale(current.run.packId), item: current.tour };
+      tour = {
+        key: itemKey(current.run.packId, current.tour.id),
+        anchor: step.anchor ? current.anchor : null,
+        step: current.run.stepIndex + 1,
+        total: current.tour.steps.length,
+        title: text(step.title, placed),
+        body: text(step.body, placed),
+        placement: step.placement,
+        canGoBack: canGoBack(current.run, current.tour),
+      };
+    }
+
+    const shown = this.currentAnnouncement();
+    const announcement: AnnouncementView | null =
+      shown && !tour
+        ? {
+            key: itemKey(shown.packId, shown.item.id),
+            title: text(shown.item.title, shown),
+            body: text(shown.item.body, shown),
+            endorsement: shown.item.endorsement && {
+              name: shown.item.endorsement.name,
+              role: text(shown.item.endorsement.role, shown),
+              message: text(shown.item.endorsement.message, shown),
+            },
+          }
+        : null;
+
+    const launcher: LauncherView = {
+      minutesSavedThisWeek: minutesSavedThisWeek(this.input.progress.events(), this.input.ports.now(), this.input.user.locale),
+      checklists: this.selection.checklists.map((view) => ({
+        id: itemKey(view.packId, view.item.id),
+        title: text(view.item.title, view),
+        tasks: view.tasks.map(({ task, done }) => ({ id: task.id, title: text(task.title, view), done })),
+      })),
+      // Running tours are not offered: they resume by themselves where their next step lives.
+      tours: this.selection.tours.map((offered) => ({
+        id: offered.item.id,
+        title: text(offered.item.title, offered),
+        inProgress: false,
+      })),
+    };
+    return { tips, tour, announcement, launcher };
+  }
+
+  private packLocale(packId: string): ContentPack['defaultLocale'] {
+    return this.input.packs.find((pack) => pack.id === packId)?.defaultLocale ?? 'en';
+  }
+
+  /** Guidance must never throw into the CRM page: a bug here costs a tip, not the user's work. */
+  private guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      console.error('[Ombord] guidance error', error);
+    }
+  }
+
+  private dispose(): void {
+    clearTimeout(this.inputTimer);
+    for (const tip of this.tips.values()) tip.controller.abort();
+    this.tour?.controller.abort();
+    this.listeners.clear();
+  }
+}

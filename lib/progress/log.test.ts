@@ -1,0 +1,28 @@
+import { describe, expect, it, vi } from 'vitest';
+import { newProgressEvent, type ProgressEvent } from '../api/progress';
+import { ProgressEventLog } from './log';
+
+const seen = (itemId: string): ProgressEvent =>
+  newProgressEvent({
+    type: 'seen',
+    packId: 'pack',
+    packVersion: 1,
+    itemId,
+    context: { crm: 'salesforce', environment: 'production', pageType: 'record_view', object: 'Account', surface: 'lightning' },
+  });
+
+describe('ProgressEventLog', () => {
+  it('sends only events it did not have, and merges other tabs’ events without doubling', () => {
+    const a = seen('a');
+    const send = vi.fn();
+    const log = new ProgressEventLog([a], send);
+    const b = seen('b');
+    log.append([a, b]);
+    expect(send).toHaveBeenCalledWith([b]);
+    log.merge([a, b, seen('c')]);
+    expect(log.events().map((event) => event.itemId)).toEqual(['a', 'b', 'c']);
+    const before = log.events();
+    log.merge([a]);
+    expect(log.events()).toBe(before);
+  });
+});
