@@ -1,0 +1,220 @@
+// @vitest-environment happy-dom
+// @vitest-environment-options {"url": "https://acme.lightning.force.com/"}
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ProgressEvent } from '../api/progress';
+import { detectCrmContext } from '../crm';
+import type { CrmContext } from '../crm/context';
+import { findAnchorNow, locateAnchor } from '../crm/locate';
+import { ProgressEventLog } from '../progress/log';
+import { ContentPackSchema, type ContentPack } from './pack';
+import { GuidanceSession } from './session';
+
+const ACCOUNT = '0019000000B98deAAB';
+const OPPORTUNITY = '0065g00000Op2BbAAJ';
+
+const en = (text: string) => ({ en: text });
+const field = (object: string, name: string) => ({ strategies: [{ kind: 'salesforceField', object, field: name }] });
+
+const pack: ContentPack = ContentPackSchema.parse({
+  schemaVersion: 1,
+  id: 'test-pack',
+  version: 2,
+  name: en('Test'),
+  defaultLocale: 'en',
+  items: [
+    {
+      id: 'phone-tip',
+      kind: 'tip',
+      targeting: { crm: 'salesforce', where: { pageTypes: ['record_view'], objects: ['Account'] } },
+      wiifm: { minutesSaved: 2, reason: en('Click to call') },
+      anchor: field('Account', 'Phone'),
+      title: en('Call from here'),
+      body: en('Click the number.'),
+      adoption: { on: 'click' },
+    },
+    {
+      id: 'missing-tip',
+      kind: 'tip',
+      targeting: { crm: 'salesforce', where: { pageTypes: ['record_view'], objects: ['Account'] } },
+      anchor: field('Account', 'NoSuchField__c'),
+      title: en('Never found'),
+      body: en('Its anchor is not on the page.'),
+    },
+    {
+      id: 'update-tour',
+      kind: 'tour',
+      targeting: { crm: 'salesforce', where: { objects: ['Account'] } },
+      title: en('Update an account'),
+      steps: [
+        { id: 'click-edit', anchor: { strategies: [{ kind: 'css', selector: '#edit' }] }, title: en('Edit'), body: en('Click Edit.'), advanceOn: { kind: 'click' } },
+        { id: 'type-phone', anchor: { strategies: [{ kind: 'css', selector: '#phone-input' }] }, title: en('Phone'), body: en('Type.'), advanceOn: { kind: 'input' } },
+        { id: 'ghost', anchor: { strategies: [{ kind: 'css', selector: '#ghost' }] }, title: en('Ghost'), body: en('Never there.'), advanceOn: { kind: 'click' }, waitForAnchorMs: 50 },
+        { id: 'to-opportunity', title: en('Go on'), body: en('Open an opportunity.'), advanceOn: { kind: 'navigate', to: { objects: ['Opportunity'] } } },
+        { id: 'done', title: en('Done'), body: en('That was it.'), advanceOn: { kind: 'next' } },
+      ],
+    },
+    {
+      id: 'onboarding',
+      kind: 'checklist',
+      targeting: { crm: 'salesforce' },
+      title: en('Get started'),
+      tasks: [
+        { id: 'visit-account', title: en('Open an account'), completedBy: { kind: 'visit', where: { objects: ['Account'] } } },
+        { id: 'finish-tour', title: en('Finish the tour'), completedBy: { kind: 'tour', tourId: 'update-tour' } },
+        { id: 'call', title: en('Call'), completedBy: { kind: 'action', on: 'click', anchor: field('Account', 'Phone') } },
+      ],
+    },
+    {
+      id: 'launch',
+      kind: 'announcement',
+      targeting: { crm: 'salesforce' },
+      title: en('We use Salesforce now'),
+      body: en('Everything in one place.'),
+      endorsement: { name: 'Kari Nordmann', role: en('CEO'), message: en('I use it every day.') },
+      startsAt: '2026-01-01T00:00:00Z',
+      endsAt: '2027-12-31T00:00:00Z',
+    },
+  ],
+});
+
+const accountPage = `
+  <div class="windowViewMode-normal active">
+    <button id="edit">Edit</button>
+    <records-record-layout-item field-label="Phone">
+      <div data-target-selection-name="sfdc:RecordField.Account.Phone"><a id="phone" href="tel:1">+47 1</a></div>
+    </records-record-layout-item>
+    <input id="phone-input" name="Phone">
+  </div>`;
+
+function contextFor(path: string): CrmContext {
+  const context = detectCrmContext(`https://acme.lightning.force.com${path}`);
+  if (!context) throw new Error(`not a CRM page: ${path}`);
+  return context;
+}
+
+describe('GuidanceSession', () => {
+  let now: Date;
+  let stored: ProgressEvent[];
+  let log: ProgressEventLog;
+  let leave: AbortController;
+
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    now = new Date('2026-11-23T10:00:00Z');
+    vi.setSystemTime(now);
+    stored = [];
+    log = new ProgressEventLog([], (events) => stored.push(...events));
+    document.body.innerHTML = accountPage;
+    leave = new AbortController();
+  });
+  afterEach(() => {
+    leave.abort();
+    vi.useRealTimers();
+  });
+
+  function open(path = `/lightning/r/Account/${ACCOUNT}/view`, signal = leave.signal): GuidanceSession {
+    return new GuidanceSession({
+      packs: [pack],
+      context: contextFor(path),
+      user: { locale: 'en', roles: [], teams: [] },
+      progress: log,
+      signal,
+      ports: {
+        locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
+        locateNow: (target) => findAnchorNow(target, { document, crm: 'salesforce' }),
+        events: document,
+        now: () => new Date(),
+      },
+    });
+  }
+  const types = () => stored.map((event) => event.type);
+  const settle = () => vi.advanceTimersByTimeAsync(0);
+
+  it('shows a tip at its anchor and records a missing anchor once, with what was tried', async () => {
+    const session = open();
+    await settle();
+    const [tip] = session.getView().tips;
+    expect(tip?.anchor).toBe(document.querySelector('[data-target-selection-name="sfdc:RecordField.Account.Phone"]'));
+    expect(tip?.wiifm).toEqual({ minutesSaved: 2, reason: 'Click to call' });
+    await vi.advanceTimersByTimeAsync(9000);
+    const missing = stored.filter((event) => event.type === 'anchor_missing');
+    expect(missing).toHaveLength(1);
+    expect(missing[0]).toMatchObject({ itemId: 'missing-tip', strategiesTried: ['salesforceField Account.NoSuchField__c (no_match)'] });
+  });
+
+  it('records a visit task, an adoption once per visit, and the minutes saved this week', async () => {
+    const session = open();
+    await settle();
+    expect(stored.find((event) => event.type === 'checklist_item_done')).toMatchObject({ taskId: 'visit-account' });
+    document.getElementById('phone')?.click();
+    document.getElementById('phone')?.click();
+    expect(stored.filter((event) => event.type === 'tip_adopted')).toHaveLength(1);
+    expect(stored.filter((event) => event.type === 'checklist_item_done').map((event) => 'taskId' in event && event.taskId)).toEqual([
+      'visit-account',
+      'call',
+    ]);
+    expect(session.getView().launcher.minutesSavedThisWeek).toBe(2);
+    const checklist = session.getView().launcher.checklists[0];
+    expect(checklist?.tasks.map((task) => task.done)).toEqual([true, false, true]);
+  });
+
+  it('dismiss and snooze take a tip away; the announcement is shown once and put away', async () => {
+    const session = open();
+    await settle();
+    expect(session.getView().announcement).toMatchObject({ title: 'We use Salesforce now', endorsement: { name: 'Kari Nordmann', role: 'CEO' } });
+    expect(types().filter((type) => type === 'seen')).toHaveLength(1);
+    session.announcementGotIt();
+    expect(session.getView().announcement).toBeNull();
+    const key = session.getView().tips[0]?.key ?? '';
+    session.tipSnoozed(key);
+    expect(session.getView().tips).toHaveLength(0);
+    expect(stored.at(-1)).toMatchObject({ type: 'snoozed', until: '2026-11-24T10:00:00.000Z' });
+  });
+
+  it('runs a tour on the user’s click and input, skips a missing step, waits for navigation and resumes after a reload', async () => {
+    const session = open();
+    await settle();
+    session.startTour('update-tour');
+    await settle();
+    expect(session.getView().tour).toMatchObject({ step: 1, total: 5, title: 'Edit' });
+    expect(session.getView().announcement).toBeNull();
+    document.getElementById('edit')?.click();
+    await settle();
+    expect(session.getView().tour).toMatchObject({ step: 2, title: 'Phone' });
+    const input = document.getElementById('phone-input') as HTMLInputElement;
+    input.value = '+47 22';
+    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(types()).toContain('step_skipped');
+    expect(stored.find((event) => event.type === 'anchor_missing' && event.itemId === 'update-tour')).toMatchObject({ stepId: 'ghost' });
+    expect(session.getView().tour).toMatchObject({ step: 4, title: 'Go on' });
+
+    // The user leaves for an opportunity; the page is then reloaded: a new log from what was stored.
+    leave.abort();
+    leave = new AbortController();
+    log = new ProgressEventLog([...stored], (events) => stored.push(...events));
+    const next = open(`/lightning/r/Opportunity/${OPPORTUNITY}/view`);
+    await settle();
+    expect(next.getView().tour).toMatchObject({ step: 5, title: 'Done' });
+    next.tourNext();
+    expect(next.getView().tour).toBeNull();
+    expect(types()).toContain('tour_completed');
+    expect(stored.filter((event) => event.type === 'checklist_item_done').map((event) => 'taskId' in event && event.taskId)).toContain(
+      'finish-tour',
+    );
+  });
+
+  it('closing a tour records why; nothing is recorded after the user left', async () => {
+    const session = open();
+    await settle();
+    session.startTour('update-tour');
+    await settle();
+    session.tourClose();
+    expect(stored.at(-1)).toMatchObject({ type: 'tour_ended', reason: 'closed', atStepId: 'click-edit' });
+    const count = stored.length;
+    leave.abort();
+    document.getElementById('phone')?.click();
+    expect(stored).toHaveLength(count);
+  });
+});
