@@ -99,14 +99,14 @@ export function Launcher({ t, minutesSavedThisWeek, checklists, tours, onStartTo
   );
 }
 
-function minutesSentence(minutes: number, t: Translate): string {
+export function minutesSentence(minutes: number, t: Translate): string {
   if (minutes <= 0) return t('overlayMinutesSavedNone');
   if (isOneMinute(minutes)) return t('overlayMinutesSavedOne');
   return t('overlayMinutesSaved', formatMinutes(minutes));
 }
 
 /** A checklist as read-only checkboxes: the user ticks tasks off by doing them in the CRM. */
-function ChecklistSection({ checklist, t }: { checklist: LauncherChecklist; t: Translate }) {
+export function ChecklistSection({ checklist, t }: { checklist: LauncherChecklist; t: Translate }) {
   const headingId = useId();
   const done = checklist.tasks.filter((task) => task.done).length;
   return (

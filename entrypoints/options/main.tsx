@@ -1,16 +1,30 @@
 import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { browser } from '#imports';
+import { LanguageChoice } from '@/components/LanguageChoice';
 import { OnPremisesServers } from '@/components/OnPremisesServers';
 import { onPremisesOrigins } from '@/lib/crm/on-premises';
-import type { Translate } from '@/lib/i18n';
+import type { SupportedLocale } from '@/lib/i18n';
+import { translatorFor } from '@/lib/i18n/catalogs';
+import { toSupportedLocale } from '@/lib/i18n/locale';
+import { chooseLocale } from '@/lib/i18n/translator';
+import { LOCALE_KEY } from '@/lib/messages';
 import '../popup/style.css';
 
-/** The options page. The background keeps the content script registered on whatever is granted here. */
-const t: Translate = (key, substitutions) => browser.i18n.getMessage(key, substitutions);
-document.documentElement.lang = browser.i18n.getUILanguage();
+/**
+ * The options page: the user's language, and on-premises Dynamics servers (the background keeps
+ * the content script registered on whatever is granted here).
+ */
+const stored = (await browser.storage.local.get(LOCALE_KEY))[LOCALE_KEY];
+const initialChoice = typeof stored === 'string' ? toSupportedLocale(stored) : null;
 
 function Options() {
+  const [choice, setChoice] = useState<SupportedLocale | null>(initialChoice);
+  const locale = chooseLocale(choice, browser.i18n.getUILanguage());
+  const t = translatorFor(locale);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+  }, [locale]);
   const [origins, setOrigins] = useState<string[]>([]);
   const refresh = useCallback(async () => {
     setOrigins(onPremisesOrigins((await browser.permissions.getAll()).origins ?? []));
@@ -22,6 +36,14 @@ function Options() {
   return (
     <main>
       <h1>{t('optionsHeading')}</h1>
+      <LanguageChoice
+        value={choice}
+        t={t}
+        onChange={(next) => {
+          setChoice(next);
+          void (next === null ? browser.storage.local.remove(LOCALE_KEY) : browser.storage.local.set({ [LOCALE_KEY]: next }));
+        }}
+      />
       <OnPremisesServers
         origins={origins}
         t={t}

@@ -2,17 +2,20 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { browser } from '#imports';
 import { ContextDetails } from '@/components/ContextDetails';
+import { ChecklistSection, minutesSentence } from '@/components/overlay';
 import type { CrmContext } from '@/lib/crm/context';
-import type { Translate } from '@/lib/i18n';
-import { envelope, type MessageResponse } from '@/lib/messages';
+import { selectGuidance } from '@/lib/guides/select';
+import { translatorFor } from '@/lib/i18n/catalogs';
+import { chooseLocale } from '@/lib/i18n/translator';
+import { envelope, type GuidanceData, type MessageResponse } from '@/lib/messages';
+import { deriveProgressState, minutesSavedThisWeek } from '@/lib/progress';
+import { localize } from '@/lib/guides/localize';
 import './style.css';
 
 /**
  * The toolbar popup: what Ombord knows about the current tab. `?tabId=N` shows another tab's
  * context instead of the active one (for support staff and automated tests).
  */
-const t: Translate = (key, substitutions) => browser.i18n.getMessage(key, substitutions);
-document.documentElement.lang = browser.i18n.getUILanguage();
 
 async function targetTabId(): Promise<number | undefined> {
   const fromQuery = Number(new URLSearchParams(location.search).get('tabId'));
@@ -21,7 +24,7 @@ async function targetTabId(): Promise<number | undefined> {
   return tab?.id;
 }
 
-function Popup() {
+function Popup({ guidance }: { guidance: GuidanceData }) {
   const [context, setContext] = useState<CrmContext | null | undefined>(undefined);
 
   useEffect(() => {
@@ -33,11 +36,35 @@ function Popup() {
     })();
   }, []);
 
+  const now = new Date();
+  const checklists = context
+    ? selectGuidance({
+        packs: guidance.packs,
+        context,
+        progress: deriveProgressState(guidance.events, now),
+        user: { locale, roles: [], teams: [] },
+        now,
+      }).checklists
+    : [];
+
   return (
     <main aria-busy={context === undefined}>
       <h1>{t('popupHeading')}</h1>
       {context === null && <p role="status">{t('popupNotCrm')}</p>}
       {context && <ContextDetails context={context} t={t} />}
+      <h2>{t('popupProgressHeading')}</h2>
+      <p data-testid="minutes-saved">{minutesSentence(minutesSavedThisWeek(guidance.events, now, locale), t)}</p>
+      {checklists.map((view) => (
+        <ChecklistSection
+          key={`${view.packId}/${view.item.id}`}
+          t={t}
+          checklist={{
+            id: view.item.id,
+            title: localize(view.item.title, locale, view.defaultLocale),
+            tasks: view.tasks.map(({ task, done }) => ({ id: task.id, title: localize(task.title, locale, view.defaultLocale), done })),
+          }}
+        />
+      ))}
       <p>
         <a href={browser.runtime.getURL('/options.html')} target="_blank" rel="noreferrer">
           {t('popupOptions')}
@@ -47,8 +74,13 @@ function Popup() {
   );
 }
 
+const guidance = (await browser.runtime.sendMessage(envelope('guidance:load', {}))) as GuidanceData;
+const locale = chooseLocale(guidance.locale, browser.i18n.getUILanguage());
+const t = translatorFor(locale);
+document.documentElement.lang = locale;
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <Popup />
+    <Popup guidance={guidance} />
   </StrictMode>,
 );
