@@ -114,3 +114,11 @@ export const ProgressAckSchema = z.strictObject({
     .max(PROGRESS_BATCH_MAX),
 });
 export type ProgressAck = z.infer<typeof ProgressAckSchema>;
+
+/** `GET /v1/progress?after=<cursor>`: the user's own events, oldest first, for a new device or profile. */
+export const ProgressPageSchema = z.strictObject({
+  events: z.array(ProgressEventSchema).max(1000),
+  /** Pass as `after` for the next page; null when this was the last one. */
+  next: z.string().max(200).nullable(),
+});
+export type ProgressPage = z.infer<typeof ProgressPageSchema>;

@@ -1,0 +1,17 @@
+/**
+ * The wire contract between the extension and the backend, as zod schemas both sides import.
+ * The backend re-validates everything; the extension validates what it receives.
+ *
+ * Endpoints (all under `/v1`, JSON, device endpoints with `Authorization: Bearer <deviceToken>`):
+ * - `POST /v1/enroll` — `EnrollRequest` → `EnrollResponse`
+ * - `GET  /v1/me` — `MeResponse`
+ * - `GET  /v1/packs` — `PacksResponse`, `ETag` / `If-None-Match` → 304
+ * - `POST /v1/progress` — `ProgressBatch` → `ProgressAck` (idempotent per event id)
+ * - `GET  /v1/progress?after=` — `ProgressPage`
+ * - `GET  /v1/openapi.json`, `GET /healthz`, `GET /readyz`
+ * Errors: `ApiError` with an HTTP status; 429 and 503 carry `Retry-After`.
+ */
+export * from './enrollment';
+export * from './errors';
+export * from './packs';
+export * from './progress';
