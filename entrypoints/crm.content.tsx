@@ -39,7 +39,10 @@ export default defineContentScript({
   cssInjectionMode: 'ui',
   async main(ctx) {
     let crm: 'salesforce' | 'dynamics' | undefined;
-    const locateOptions = () => ({ document, crm, shadowRootOf });
+    let overlayHost: Element | null = null;
+    // Anchors are CRM elements: never look inside Ombord's own overlay.
+    const crmShadowRootOf = (element: Element) => (element === overlayHost ? null : shadowRootOf(element));
+    const locateOptions = () => ({ document, crm, shadowRootOf: crmShadowRootOf });
 
     const handlers: MessageHandlers<'anchor:locate'> = {
       async 'anchor:locate'(data): Promise<LocateReport> {
@@ -80,6 +83,7 @@ export default defineContentScript({
       onRemove: (root) => root?.unmount(),
     });
     ui.mount();
+    overlayHost = ui.shadowHost;
     liftToTopLayer(ui.shadowHost);
 
     // Another tab (or a sync) recorded progress: merge it, so a dismissal holds everywhere.

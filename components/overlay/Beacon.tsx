@@ -15,6 +15,9 @@ type OpenReason = 'hover' | 'focus' | 'pinned';
 /** Time to move the pointer from the dot to the card before a hover-opened card closes. */
 const HOVER_CLOSE_DELAY_MS = 300;
 
+/** The beacon button's size in CSS pixels (overlay.css `.ob-beacon`). */
+const BEACON_SIZE = 24;
+
 export interface BeaconProps {
   /** The CRM element the tip is about; `null` or detached hides the beacon. */
   anchor: Element | null;
@@ -37,7 +40,14 @@ export function Beacon({ anchor, title, body, wiifm, t, onGotIt, onSnooze, onDon
   const closeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Focus we give back to the dot after Esc must not reopen the card.
   const refocusing = useRef(false);
-  const { setFloating, floatingStyles, hidden } = useAnchoredFloating(anchor, { placement: 'right', gap: 4 });
+  // Centred on the anchor's top-right corner, like a badge: it marks the element without
+  // covering the controls next to it, whatever the layout around it.
+  const { setFloating, floatingStyles, hidden } = useAnchoredFloating(anchor, {
+    placement: 'top-end',
+    gap: -BEACON_SIZE / 2,
+    along: BEACON_SIZE / 2,
+    flips: false,
+  });
 
   const beaconRef = useCallback(
     (element: HTMLButtonElement | null) => {

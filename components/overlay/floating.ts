@@ -22,7 +22,17 @@ const VIEWPORT_PADDING = 8;
 
 const OPPOSITE_SIDE: Record<Side, Side> = { top: 'bottom', right: 'left', bottom: 'top', left: 'right' };
 
-export function useAnchoredFloating(anchor: Element | null, { placement = 'bottom', gap = 10 }: { placement?: Placement; gap?: number } = {}) {
+interface AnchoredOptions {
+  placement?: Placement;
+  /** Distance from the anchor; negative overlaps it. */
+  gap?: number;
+  /** Shift along the anchor's edge. */
+  along?: number;
+  /** Whether the card may move to the opposite side when it does not fit. */
+  flips?: boolean;
+}
+
+export function useAnchoredFloating(anchor: Element | null, { placement = 'bottom', gap = 10, along = 0, flips = true }: AnchoredOptions = {}) {
   const arrowRef = useRef<HTMLDivElement>(null);
   const floating = useFloating({
     strategy: 'fixed',
@@ -30,8 +40,8 @@ export function useAnchoredFloating(anchor: Element | null, { placement = 'botto
     elements: { reference: anchor },
     whileElementsMounted: autoUpdate,
     middleware: [
-      offset(gap),
-      flip({ padding: VIEWPORT_PADDING }),
+      offset({ mainAxis: gap, crossAxis: along }),
+      flips && flip({ padding: VIEWPORT_PADDING }),
       shift({ padding: VIEWPORT_PADDING }),
       arrow({ element: arrowRef, padding: 8 }),
       hide(),

@@ -55,3 +55,13 @@ export const DYNAMICS_IDS = {
 export function dynamics(params: Record<string, string>, path = '/main.aspx'): string {
   return `${DYNAMICS_ORIGIN}${path}?${new URLSearchParams({ appid: DYNAMICS_APP_ID, ...params })}`;
 }
+
+/**
+ * A Lightning org served with a strict Content-Security-Policy — stricter than Salesforce's own
+ * (no inline styles or scripts at all) — to prove the overlay needs nothing the page must allow.
+ */
+export const STRICT_CSP_ORIGIN = 'https://strict.lightning.force.com';
+export const STRICT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "connect-src 'self'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'; object-src 'none'";
+export const STRICT_CSP_ROUTE = { host: /^strict\.lightning\.force\.com$/, headers: { 'content-security-policy': STRICT_CSP } };

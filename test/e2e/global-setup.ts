@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { STRICT_CSP_ROUTE } from './fixture-data';
 import { startFixtureServer } from './fixture-server';
 import { CHROMIUM_PATH, EXTENSION_DIR } from './harness';
 
@@ -23,7 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (!existsSync(manifest)) {
     throw new Error(`The built extension is missing (${manifest}): run \`npm run build\` first`);
   }
-  const server = await startFixtureServer();
+  const server = await startFixtureServer({ routeHeaders: [STRICT_CSP_ROUTE] });
   project.provide('fixturePort', server.port);
   return () => server.close();
 }
