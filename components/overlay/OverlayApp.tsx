@@ -42,6 +42,7 @@ export function OverlayApp({ session, t }: Props) {
           title={view.tour.title}
           body={view.tour.body}
           placement={view.tour.placement}
+          waitsForPage={view.tour.waitsForPage}
           t={t}
           onBack={view.tour.canGoBack ? () => session.tourBack() : undefined}
           onNext={() => session.tourNext()}

@@ -141,6 +141,14 @@ describe('TourPopover, centred step', () => {
     expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Log the call' }));
   });
 
+  it('waiting for the user to reach another page, docks without a backdrop and leaves the CRM usable', async () => {
+    render(<TourPopover {...stepProps({ anchor: null, waitsForPage: true })} />);
+    const dialog = await screen.findByRole('dialog', { name: 'Log the call' });
+    expect(dialog.hasAttribute('aria-modal')).toBe(false);
+    expect(document.querySelector('.ob-backdrop')).toBeNull();
+    expect(document.querySelector('.ob-tour-frame--docked')).not.toBeNull();
+  });
+
   it('keeps Tab and Shift+Tab inside', async () => {
     const user = userEvent.setup();
     createAnchor('A CRM button');

@@ -15,7 +15,7 @@ import { CloseIcon } from './icons';
 const RING_PADDING = 4;
 
 export interface TourPopoverProps {
-  /** The step's element, or `null` for a centred modal step. */
+  /** The step's element, or `null` for a step without one. */
   anchor: Element | null;
   /** 1-based. */
   step: number;
@@ -26,6 +26,8 @@ export interface TourPopoverProps {
   /** The step moves on when the user acts on the anchor, not by a Next button. */
   hideNext?: boolean;
   t: Translate;
+  /** The step goes on when the user reaches another page: never block the page they must use. */
+  waitsForPage?: boolean;
   /** Absent when going back is not possible (the previous step was on another page). */
   onBack?: (() => void) | undefined;
   /** Next, or Done on the last step. */
@@ -35,8 +37,12 @@ export interface TourPopoverProps {
 }
 
 export function TourPopover(props: TourPopoverProps) {
-  const { anchor, step, total, title, body, hideNext = false, t, onBack, onNext, onClose } = props;
-  const modal = anchor === null;
+  const { anchor, step, total, title, body, hideNext = false, waitsForPage = false, t, onBack, onNext, onClose } = props;
+  // A step without an anchor is a centred modal, unless it waits for the user to do something
+  // in the CRM (go to a page): then it docks at the bottom and leaves the page usable.
+  const docked = anchor === null && waitsForPage;
+  const modal = anchor === null && !waitsForPage;
+  const floating = anchor !== null;
   const headingId = useId();
   const bodyId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -122,21 +128,20 @@ export function TourPopover(props: TourPopoverProps) {
 
   return (
     <>
-      {modal ? (
-        <div className="ob-root ob-backdrop" aria-hidden="true" />
-      ) : (
+      {modal && <div className="ob-root ob-backdrop" aria-hidden="true" />}
+      {floating && (
         <div ref={ring.setFloating} className="ob-root ob-highlight" style={ring.style} hidden={ring.hidden} aria-hidden="true" />
       )}
-      {/* One element for both kinds of step, so the dialog (and focus in it) survives a change of kind. */}
+      {/* One element for every kind of step, so the dialog (and focus in it) survives a change of kind. */}
       <div
-        ref={modal ? undefined : popover.setFloating}
-        className={modal ? 'ob-tour-frame ob-tour-frame--centred' : 'ob-tour-frame'}
-        data-side={modal ? undefined : popover.side}
-        style={modal ? undefined : popover.floatingStyles}
-        hidden={!modal && popover.hidden}
+        ref={floating ? popover.setFloating : undefined}
+        className={modal ? 'ob-tour-frame ob-tour-frame--centred' : docked ? 'ob-tour-frame ob-tour-frame--docked' : 'ob-tour-frame'}
+        data-side={floating ? popover.side : undefined}
+        style={floating ? popover.floatingStyles : undefined}
+        hidden={floating && popover.hidden}
       >
         {card}
-        {!modal && <div ref={popover.arrowRef} className="ob-arrow" style={popover.arrowStyle} aria-hidden="true" />}
+        {floating && <div ref={popover.arrowRef} className="ob-arrow" style={popover.arrowStyle} aria-hidden="true" />}
       </div>
     </>
   );

@@ -158,6 +158,31 @@ describe('GuidanceSession', () => {
     expect(checklist?.tasks.map((task) => task.done)).toEqual([true, false, true]);
   });
 
+  it('a tip opened up to its frequency cap stays for the rest of the visit', async () => {
+    const capped = ContentPackSchema.parse({
+      ...pack,
+      items: pack.items.map((item) => (item.id === 'phone-tip' ? { ...item, targeting: { ...item.targeting, frequency: { maxShows: 1 } } } : item)),
+    });
+    const session = new GuidanceSession({
+      packs: [capped],
+      context: contextFor(`/lightning/r/Account/${ACCOUNT}/view`),
+      user: { locale: 'en', roles: [], teams: [] },
+      progress: log,
+      signal: leave.signal,
+      ports: {
+        locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
+        locateNow: (target) => findAnchorNow(target, { document, crm: 'salesforce' }),
+        events: document,
+        now: () => new Date(),
+      },
+    });
+    await settle();
+    const key = session.getView().tips[0]?.key ?? '';
+    session.tipOpened(key);
+    expect(types()).toContain('seen');
+    expect(session.getView().tips.map((tip) => tip.key)).toContain(key);
+  });
+
   it('dismiss and snooze take a tip away; the announcement is shown once and put away', async () => {
     const session = open();
     await settle();

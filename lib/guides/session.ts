@@ -8,7 +8,7 @@
 import type { CrmContext } from '../crm/context';
 import { describeStrategy, type AnchorTarget, type LocateResult } from '../crm/locate';
 import { toProgressContext, newProgressEvent, type NewProgressEvent, type ProgressEvent } from '../api/progress';
-import { checklistDone, deriveProgressState, type ProgressState } from '../progress/state';
+import { checklistDone, deriveProgressState, itemProgress, type ProgressState } from '../progress/state';
 import { minutesSavedThisWeek } from '../progress/minutes';
 import { checklistTaskDoneBy, type ObservedActivity } from './checklist';
 import { localize } from './localize';
@@ -50,6 +50,8 @@ export interface TourView {
   title: string;
   body: string;
   placement: Tour['steps'][number]['placement'];
+  /** The step goes on when the user reaches another page. */
+  waitsForPage: boolean;
   canGoBack: boolean;
 }
 
@@ -217,7 +219,10 @@ export class GuidanceSession {
   private syncTips(): void {
     const wanted = new Map(this.selection.tips.map((placed) => [itemKey(placed.packId, placed.item.id), placed]));
     for (const [key, tip] of this.tips) {
-      if (!wanted.has(key)) {
+      // A tip on screen stays for this visit unless the user put it away: frequency caps
+      // (which its own `seen` just moved) decide about the next visit, not this one.
+      const progress = itemProgress(this.progress, tip.placed.packId, tip.placed.item.id);
+      if (!wanted.has(key) && (progress.dismissed || progress.snoozedUntil !== null)) {
         tip.controller.abort();
         this.tips.delete(key);
       }
@@ -455,6 +460,7 @@ export class GuidanceSession {
         title: text(step.title, placed),
         body: text(step.body, placed),
         placement: step.placement,
+        waitsForPage: step.advanceOn.kind === 'navigate',
         canGoBack: canGoBack(current.run, current.tour),
       };
     }
