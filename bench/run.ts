@@ -2,6 +2,7 @@
  * `npm run bench`: runs each benchmark section in turn and prints its table. A new benchmark
  * adds its `run…Bench` function to `sections`.
  */
+import { runChurnBench, runTimeToFirstTooltipBench } from './guidance';
 import { runLocateBench } from './locate';
 
 export interface BenchSection {
@@ -12,7 +13,7 @@ export interface BenchSection {
   notes: string[];
 }
 
-const sections: Array<() => Promise<BenchSection>> = [runLocateBench];
+const sections: Array<() => Promise<BenchSection>> = [runLocateBench, runTimeToFirstTooltipBench, runChurnBench];
 
 function formatSection({ title, columns, rows, notes }: BenchSection): string {
   const widths = columns.map((column, i) => Math.max(column.length, ...rows.map((row) => (row[i] ?? '').length)));
