@@ -99,7 +99,7 @@ describe('GuidanceSession', () => {
   let leave: AbortController;
 
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     now = new Date('2026-11-23T10:00:00Z');
     vi.setSystemTime(now);
     stored = [];
@@ -156,6 +156,20 @@ describe('GuidanceSession', () => {
     expect(session.getView().launcher.minutesSavedThisWeek).toBe(2);
     const checklist = session.getView().launcher.checklists[0];
     expect(checklist?.tasks.map((task) => task.done)).toEqual([true, false, true]);
+  });
+
+  it('finds a tip’s anchor again after the CRM re-rendered it', async () => {
+    const session = open();
+    await settle();
+    const before = session.getView().tips[0]?.anchor;
+    const item = document.querySelector('records-record-layout-item[field-label="Phone"]');
+    item?.replaceChildren(item.firstElementChild?.cloneNode(true) ?? '');
+    expect(before?.isConnected).toBe(false);
+    await vi.advanceTimersByTimeAsync(1100);
+    const after = session.getView().tips[0]?.anchor;
+    expect(after).not.toBe(before);
+    expect(after?.isConnected).toBe(true);
+    expect(stored.filter((event) => event.type === 'anchor_missing' && event.itemId === 'phone-tip')).toHaveLength(0);
   });
 
   it('a tip opened up to its frequency cap stays for the rest of the visit', async () => {

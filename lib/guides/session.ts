@@ -19,7 +19,7 @@ import { canGoBack, resumeTour, startTour, tourTransition, type TourEvent, type 
 /** What the session needs from the page and the extension. */
 export interface SessionPorts {
   /** Finds an anchor, waiting up to `timeoutMs` for a late render. */
-  locate(target: AnchorTarget, options: { timeoutMs: number; signal: AbortSignal }): Promise<LocateResult>;
+  locate(target: AnchorTarget, options: { timeoutMs: number; signal: AbortSignal; retryEveryMs?: number }): Promise<LocateResult>;
   /** One attempt, no waiting (for matching an element the user just acted on). */
   locateNow(target: AnchorTarget): LocateResult;
   /** Where the user's clicks and input are heard (the CRM document). */
@@ -88,6 +88,10 @@ export interface GuidanceSessionInput {
 const SNOOZE_MS = 24 * 3_600_000;
 const TIP_ANCHOR_TIMEOUT_MS = 8000;
 const TOUR_ANCHOR_TIMEOUT_MS = 8000;
+/** A beacon can appear a moment late; waiting for one must cost the page little. */
+const TIP_RETRY_MS = 400;
+/** How often anchors on screen are checked for having been re-rendered away (LWC replaces nodes). */
+const REANCHOR_CHECK_MS = 1000;
 /** Typing is one action, not one per keystroke: input counts once the user pauses. */
 const INPUT_SETTLE_MS = 800;
 
@@ -129,6 +133,8 @@ export class GuidanceSession {
       this.observe({ kind: 'visit', context: input.context });
       this.apply();
     });
+    const reanchorTimer = setInterval(() => this.guard(() => this.reanchor()), REANCHOR_CHECK_MS);
+    input.signal.addEventListener('abort', () => clearInterval(reanchorTimer), { once: true });
   }
 
   // ---- what the overlay reads -------------------------------------------------------------
@@ -229,22 +235,54 @@ export class GuidanceSession {
     }
     for (const [key, placed] of wanted) {
       if (this.tips.has(key)) continue;
-      const controller = new AbortController();
-      const tip: TrackedTip = { placed, anchor: null, controller, adopted: false };
+      const tip: TrackedTip = { placed, anchor: null, controller: new AbortController(), adopted: false };
       this.tips.set(key, tip);
-      const signal = AbortSignal.any([this.input.signal, controller.signal]);
-      void this.input.ports
-        .locate(placed.item.anchor, { timeoutMs: TIP_ANCHOR_TIMEOUT_MS, signal })
-        .then((result) => {
-          if (signal.aborted) return;
-          if (result.ok) {
-            tip.anchor = result.element;
-            this.publish();
-          } else if (result.reason === 'not_found') {
-            this.reportMissing(placed, undefined, result, TIP_ANCHOR_TIMEOUT_MS);
-          }
-        });
+      this.locateTip(tip, { reportMissing: true });
     }
+  }
+
+  private locateTip(tip: TrackedTip, { reportMissing }: { reportMissing: boolean }): void {
+    const signal = AbortSignal.any([this.input.signal, tip.controller.signal]);
+    const options = { timeoutMs: TIP_ANCHOR_TIMEOUT_MS, signal, retryEveryMs: TIP_RETRY_MS };
+    void this.input.ports.locate(tip.placed.item.anchor, options).then((result) => {
+      if (signal.aborted) return;
+      if (result.ok) {
+        tip.anchor = result.element;
+        this.publish();
+      } else if (result.reason === 'not_found' && reportMissing) {
+        this.reportMissing(tip.placed, undefined, result, TIP_ANCHOR_TIMEOUT_MS);
+      }
+    });
+  }
+
+  /**
+   * Lightning re-renders replace the elements guidance points at. Anchors on screen are checked
+   * now and then (a property read each) and found again when they were replaced.
+   */
+  private reanchor(): void {
+    let changed = false;
+    for (const tip of this.tips.values()) {
+      if (tip.anchor === null || tip.anchor.isConnected) continue;
+      changed = true;
+      tip.anchor = null;
+      tip.controller.abort();
+      tip.controller = new AbortController();
+      this.locateTip(tip, { reportMissing: false });
+    }
+    const current = this.tour;
+    if (current?.run.phase === 'showing' && current.anchor !== null && !current.anchor.isConnected) {
+      const step = current.tour.steps[current.run.stepIndex];
+      if (!step?.anchor) return;
+      current.anchor = null;
+      this.publish();
+      const signal = AbortSignal.any([this.input.signal, current.controller.signal]);
+      void this.input.ports.locate(step.anchor, { timeoutMs: TOUR_ANCHOR_TIMEOUT_MS, signal }).then((result) => {
+        if (signal.aborted || this.tour !== current || !result.ok) return;
+        current.anchor = result.element;
+        this.publish();
+      });
+    }
+    if (changed) this.publish();
   }
 
   /** Resumes the running tour that applies here, unless one is already on screen. */

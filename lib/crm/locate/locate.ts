@@ -22,6 +22,11 @@ export interface LocateOptions {
    * (Chrome) or `el.openOrClosedShadowRoot()` (Firefox). Default: open roots only.
    */
   shadowRootOf?: ShadowRootOf;
+  /**
+   * While waiting, retry at most this often (default: once per frame). Quiet guidance such as a
+   * tip's beacon can wait a little; a tour step the user is looking at should not.
+   */
+  retryEveryMs?: number;
 }
 
 export type LocateOutcome = 'no_match' | 'invalid_selector' | 'inactive_page' | 'behind_modal' | 'hidden';
@@ -38,6 +43,7 @@ export type LocateResult =
 export const DEFAULT_TIMEOUT_MS = 5000;
 // Hidden tabs get no animation frames; retry on a slow timer there instead.
 const HIDDEN_RETRY_MS = 250;
+const MAX_PENDING_RECORDS = 2000;
 // Attributes that strategies or page scoping read; a free `css` strategy observes all of them.
 const OBSERVED_ATTRIBUTES = [
   'class', 'style', 'hidden', 'data-id', 'data-target-selection-name', 'name', 'field-name',
@@ -100,6 +106,11 @@ class Search {
       rememberedByDocument.set(this.doc, remembered);
     }
     this.remembered = remembered;
+  }
+
+  /** Drops the tree index; the next `fullIndex` walks the page again. */
+  resetIndex(): void {
+    this.index = null;
   }
 
   fullIndex(): TreeIndex {
@@ -277,7 +288,7 @@ export async function locateAnchors(targets: readonly AnchorTarget[], options: L
   const canAppear = ({ target }: { target: AnchorTarget }) =>
     target.strategies.some((strategy) => search.applies(compileStrategy(strategy, search.doc)));
   const wait = pending.size > 0 && timeoutMs > 0 && [...pending.values()].some(canAppear);
-  const aborted = wait ? await waitForRenders(search, pending, results, timeoutMs, signal) : false;
+  const aborted = wait ? await waitForRenders(search, pending, results, timeoutMs, signal, options.retryEveryMs ?? 0) : false;
   for (const [i, { tried }] of pending) results[i] = failure(aborted ? 'aborted' : 'not_found', tried, timeoutMs);
   return results;
 }
@@ -299,6 +310,7 @@ function waitForRenders(
   results: LocateResult[],
   timeoutMs: number,
   signal: AbortSignal | undefined,
+  retryEveryMs: number,
 ): Promise<boolean> {
   const strategies = [...pending.values()].flatMap(({ target }) =>
     target.strategies.map((strategy) => compileStrategy(strategy, search.doc)),
@@ -312,13 +324,16 @@ function waitForRenders(
   if (!strategies.some((compiled) => compiled.readsAnyAttribute)) init.attributeFilter = OBSERVED_ATTRIBUTES;
 
   return new Promise((resolve) => {
-    const index = search.fullIndex();
+    let index = search.fullIndex();
     let done = false;
     let scheduled = false;
+    let lastRetry = 0;
 
     const retry = () => {
       scheduled = false;
       if (done) return;
+      lastRetry = performance.now();
+      indexChanges();
       for (const [i, entry] of pending) {
         const attempt = search.attempt(entry.target);
         if (Array.isArray(attempt)) entry.tried = attempt;
@@ -332,19 +347,44 @@ function waitForRenders(
     const schedule = () => {
       if (scheduled || done) return;
       scheduled = true;
-      if (search.doc.visibilityState === 'hidden') setTimeout(retry, HIDDEN_RETRY_MS);
+      const wait = Math.max(retryEveryMs - (performance.now() - lastRetry), 0);
+      if (search.doc.visibilityState === 'hidden') setTimeout(retry, Math.max(wait, HIDDEN_RETRY_MS));
+      else if (wait > 0) setTimeout(() => requestAnimationFrame(retry), wait);
       else requestAnimationFrame(retry);
     };
+    // Records are only noted here and indexed at the next retry: under heavy churn most added
+    // nodes are gone again by then, and indexing them would be wasted work on the page's time.
+    let added: Element[] = [];
+    let retagged: Array<{ element: Element; attribute: 'data-id' | 'data-target-selection-name' }> = [];
+    let reindex = false;
     const observer = new MutationObserver((records) => {
-      for (const record of records) {
-        if (record.type === 'childList') {
-          for (const node of record.addedNodes) if (node.nodeType === Node.ELEMENT_NODE) index.addSubtree(node as Element);
-        } else if (record.attributeName === 'data-id' || record.attributeName === 'data-target-selection-name') {
-          index.addAttribute(record.target as Element, record.attributeName);
+      if (!reindex) {
+        for (const record of records) {
+          if (record.type === 'childList') {
+            for (const node of record.addedNodes) if (node.nodeType === Node.ELEMENT_NODE) added.push(node as Element);
+          } else if (record.attributeName === 'data-id' || record.attributeName === 'data-target-selection-name') {
+            retagged.push({ element: record.target as Element, attribute: record.attributeName });
+          }
         }
+        // Past this many, one fresh walk of the page is cheaper than indexing piece by piece.
+        if (added.length + retagged.length > MAX_PENDING_RECORDS) reindex = true;
       }
       schedule();
     });
+    const indexChanges = () => {
+      if (reindex) {
+        search.resetIndex();
+        index = search.fullIndex();
+        for (const root of index.roots) observe(root);
+        index.onShadowRoot = observe;
+      } else {
+        for (const element of added) if (element.isConnected) index.addSubtree(element);
+        for (const { element, attribute } of retagged) if (element.isConnected) index.addAttribute(element, attribute);
+      }
+      added = [];
+      retagged = [];
+      reindex = false;
+    };
     const observe = (root: Node) => observer.observe(root, init);
     for (const root of index.roots) observe(root);
     index.onShadowRoot = observe;
