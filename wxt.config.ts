@@ -6,14 +6,19 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react', '@wxt-dev/webextension-polyfill'],
   // Every name is imported explicitly so a reader sees where it comes from.
   imports: false,
-  manifest: {
+  manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
     // Only the CRM hosts: Ombord never asks to read every site.
     host_permissions: [...CRM_HOST_PATTERNS],
-    // On-premises Dynamics lives on customer host names; the options page asks for them one by one.
+    // On-premises Dynamics and the organisation's Ombord backend live on customer host names;
+    // the options page asks for each one.
     optional_host_permissions: [...ON_PREMISES_HOST_PATTERNS],
-    permissions: ['storage', 'scripting'],
-  },
+    permissions: ['storage', 'scripting', 'alarms'],
+    // Enterprise policy (backend address, enrollment token, user email) for `storage.managed`.
+    // Chromium reads this schema; Firefox has no such manifest key and takes the same values
+    // from its enterprise policies ("3rdparty" → "Extensions").
+    ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
+  }),
 });

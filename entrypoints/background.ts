@@ -15,10 +15,19 @@ import {
   type MessageSender,
 } from '@/lib/messages';
 import { openProgressStore, type ProgressStore } from '@/lib/progress';
+import { mergePacks } from '@/lib/sync/packs';
+import { createSyncService } from '@/lib/sync/service';
+import { backendOriginPattern, readSyncSettings } from '@/lib/sync/settings';
+
+/** Every minute (Chrome's floor is 30 s): drains the outbox and, every 15 minutes, refreshes packs. */
+const SYNC_ALARM = 'ombord-sync';
+/** New events are sent this soon while the worker lives; the alarm covers a worker that dies first. */
+const SYNC_SOON_MS = 5_000;
 
 /**
  * The service worker: owns the user's progress (IndexedDB, so nothing depends on the worker
- * staying alive), serves content packs to the tabs, keeps each tab's CRM context in session
+ * staying alive), syncs it with the organisation's backend and pulls its packs (`lib/sync`, state
+ * in storage), serves content packs to the tabs, keeps each tab's CRM context in session
  * storage, and keeps the content script registered on granted on-premises origins.
  */
 export default defineBackground(() => {
@@ -40,7 +49,34 @@ export default defineBackground(() => {
     return store;
   };
 
-  const handlers: MessageHandlers<'context:changed' | 'context:get' | 'guidance:load' | 'progress:record'> = {
+  const readManaged = (): Promise<unknown> => browser.storage.managed.get();
+  const bumpProgressRevision = () => browser.storage.local.set({ [PROGRESS_REVISION_KEY]: crypto.randomUUID() });
+  const sync = createSyncService({
+    storage: browser.storage.local,
+    readManaged,
+    fetch: (input, init) => fetch(input, init),
+    locks: navigator.locks,
+    progressStore,
+    now: Date.now,
+    random: Math.random,
+    extensionVersion: browser.runtime.getManifest().version,
+    hasOriginPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+    onProgressRestored: bumpProgressRevision,
+  });
+  const runSync = (manual = false): Promise<void> =>
+    sync.tick({ manual }).catch((error: unknown) => console.error('[Ombord] sync failed', error));
+  // Only a timer handle: if the worker dies first, the next alarm sends the events.
+  let soon: ReturnType<typeof setTimeout> | null = null;
+  const syncSoon = (): void => {
+    soon ??= setTimeout(() => {
+      soon = null;
+      void runSync();
+    }, SYNC_SOON_MS);
+  };
+
+  const handlers: MessageHandlers<
+    'context:changed' | 'context:get' | 'guidance:load' | 'progress:record' | 'sync:status' | 'sync:now' | 'sync:enroll' | 'sync:forget'
+  > = {
     async 'context:changed'(data, sender) {
       if (sender.tabId === undefined) return;
       const parsed = CrmContextSchema.nullable().safeParse((data as { context?: unknown }).context);
@@ -56,18 +92,49 @@ export default defineBackground(() => {
       return parsed.success ? parsed.data : null;
     },
     async 'guidance:load'() {
-      const [events, settings] = await Promise.all([
+      const [events, settings, profile, orgPacks] = await Promise.all([
         progressStore().then((opened) => opened.all()),
         browser.storage.local.get(LOCALE_KEY),
+        sync.profile(),
+        sync.orgPacks(),
       ]);
-      const locale = settings[LOCALE_KEY];
-      return { packs: starter.packs, events, locale: typeof locale === 'string' ? toSupportedLocale(locale) : null };
+      const chosen = settings[LOCALE_KEY];
+      return {
+        packs: mergePacks(starter.packs, orgPacks),
+        events,
+        locale: (typeof chosen === 'string' ? toSupportedLocale(chosen) : null) ?? profile?.locale ?? null,
+        roles: profile?.roles ?? [],
+        teams: profile?.teams ?? [],
+      };
     },
     async 'progress:record'(data) {
       const events = ProgressEventSchema.array().max(500).parse((data as { events?: unknown }).events);
       const { added } = await (await progressStore()).append(events);
-      if (added.length > 0) await browser.storage.local.set({ [PROGRESS_REVISION_KEY]: crypto.randomUUID() });
+      if (added.length > 0) {
+        await bumpProgressRevision();
+        syncSoon();
+      }
       return { added: added.length };
+    },
+    'sync:status': () => sync.status(),
+    async 'sync:now'() {
+      await sync.tick({ manual: true });
+      return sync.status();
+    },
+    async 'sync:enroll'(data) {
+      const outcome = await sync.enroll({
+        backendUrl: String(data.backendUrl ?? ''),
+        enrollmentToken: String(data.enrollmentToken ?? ''),
+        email: String(data.email ?? ''),
+      });
+      // The backend's origin was just granted: it is not an on-premises CRM server.
+      void registration.sync();
+      if (outcome.ok) void runSync(true);
+      return outcome;
+    },
+    async 'sync:forget'() {
+      await sync.forget();
+      return sync.status();
     },
   };
 
@@ -90,11 +157,34 @@ export default defineBackground(() => {
   });
 
   const registration = onPremisesScriptRegistration({
-    permissions: browser.permissions,
+    permissions: {
+      // The sync backend's origin is granted from the same optional patterns, but is no CRM.
+      async getAll() {
+        const [granted, settings] = await Promise.all([browser.permissions.getAll(), readSyncSettings(browser.storage.local, readManaged)]);
+        const backend = settings.backendUrl === null ? null : backendOriginPattern(settings.backendUrl);
+        return { origins: (granted.origins ?? []).filter((origin) => origin !== backend) };
+      },
+    },
     scripting: browser.scripting,
     script: { id: 'ombord-on-premises', js: ['content-scripts/crm.js'] },
   });
   browser.permissions.onAdded.addListener(() => void registration.sync());
   browser.permissions.onRemoved.addListener(() => void registration.sync());
-  browser.runtime.onInstalled.addListener(() => void registration.sync());
+  browser.runtime.onInstalled.addListener(() => {
+    void registration.sync();
+    void runSync();
+  });
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === SYNC_ALARM) void runSync();
+  });
+  browser.runtime.onStartup.addListener(() => void runSync());
+  // A policy pushed or changed while the browser runs: enrol (or re-enrol) without waiting.
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'managed') void runSync();
+  });
+  // Alarms usually survive restarts and updates, but not always; recreating would reset the period.
+  void browser.alarms.get(SYNC_ALARM).then((alarm) => {
+    if (alarm === undefined) void browser.alarms.create(SYNC_ALARM, { periodInMinutes: 1 });
+  });
 });

@@ -1,8 +1,9 @@
 import { createRoot, type Root } from 'react-dom/client';
 import { browser, createShadowRootUi, defineContentScript } from '#imports';
 import { OverlayApp } from '@/components/overlay/OverlayApp';
-import '@/components/overlay/overlay.css';
+import overlayCss from '@/components/overlay/overlay.css?inline';
 import { detectCrmContextFromPage } from '@/lib/crm';
+import type { CrmContext } from '@/lib/crm/context';
 import { CRM_HOST_PATTERNS, NON_ORG_HOST_PATTERNS } from '@/lib/crm/hosts';
 import {
   AnchorTargetSchema,
@@ -35,8 +36,12 @@ import { ProgressEventLog } from '@/lib/progress/log';
 export default defineContentScript({
   matches: [...CRM_HOST_PATTERNS],
   excludeMatches: [...NON_ORG_HOST_PATTERNS],
-  runAt: 'document_idle',
-  cssInjectionMode: 'ui',
+  // As soon as the DOM is parsed: guidance waits for its anchors anyway, and document_idle
+  // would add the page's whole load time before the first tip.
+  runAt: 'document_end',
+  // The overlay's styles are bundled into the script and put in its shadow root, with no
+  // extra request before the first tip shows.
+  cssInjectionMode: 'manual',
   async main(ctx) {
     let crm: 'salesforce' | 'dynamics' | undefined;
     let overlayHost: Element | null = null;
@@ -62,42 +67,8 @@ export default defineContentScript({
     browser.runtime.onMessage.addListener(onMessage);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
 
-    const guidance = await loadGuidance();
-    const locale = chooseLocale(guidance?.locale, browser.i18n.getUILanguage());
-    const t = translatorFor(locale);
-    const log = new ProgressEventLog(guidance?.events ?? [], (events) => {
-      browser.runtime.sendMessage(envelope('progress:record', { events })).catch((error: unknown) => {
-        if (ctx.isValid) console.warn('[Ombord] could not save progress', error);
-      });
-    });
-    let session: GuidanceSession | null = null;
-
-    const ui = await createShadowRootUi<Root>(ctx, {
-      name: 'ombord-overlay',
-      position: 'inline',
-      anchor: 'body',
-      append: 'last',
-      // Keys typed in the overlay must not trigger the CRM's own shortcuts.
-      isolateEvents: true,
-      onMount: (container) => createRoot(container),
-      onRemove: (root) => root?.unmount(),
-    });
-    ui.mount();
-    overlayHost = ui.shadowHost;
-    liftToTopLayer(ui.shadowHost);
-
-    // Another tab (or a sync) recorded progress: merge it, so a dismissal holds everywhere.
-    const onStorageChanged = (changes: Record<string, unknown>, area: string): void => {
-      if (area !== 'local' || !(PROGRESS_REVISION_KEY in changes)) return;
-      void loadGuidance().then((fresh) => {
-        if (!fresh) return;
-        log.merge(fresh.events);
-        session?.progressChanged();
-      });
-    };
-    browser.storage.onChanged.addListener(onStorageChanged);
-    ctx.onInvalidated(() => browser.storage.onChanged.removeListener(onStorageChanged));
-
+    // The context is reported from the first moment; guidance joins when its data is loaded.
+    const overlay = startOverlay();
     watchCrmContext({
       window,
       signal: ctx.signal,
@@ -108,15 +79,62 @@ export default defineContentScript({
           // The background is gone only while the extension is being updated or removed.
           if (ctx.isValid) console.warn('[Ombord] could not report the page context', error);
         });
+        void overlay.then((show) => {
+          if (!signal.aborted) show?.(context, signal);
+        });
+      },
+    });
+
+    /** Loads guidance and mounts the overlay; resolves to what shows one context's guidance. */
+    async function startOverlay(): Promise<((context: CrmContext | null, signal: AbortSignal) => void) | null> {
+      const guidance = await loadGuidance();
+      if (!guidance || !ctx.isValid) return null;
+      const locale = chooseLocale(guidance.locale, browser.i18n.getUILanguage());
+      const t = translatorFor(locale);
+      const log = new ProgressEventLog(guidance.events, (events) => {
+        browser.runtime.sendMessage(envelope('progress:record', { events })).catch((error: unknown) => {
+          if (ctx.isValid) console.warn('[Ombord] could not save progress', error);
+        });
+      });
+      let session: GuidanceSession | null = null;
+
+      const ui = await createShadowRootUi<Root>(ctx, {
+        name: 'ombord-overlay',
+        css: overlayCss,
+        position: 'inline',
+        anchor: 'body',
+        append: 'last',
+        // Keys typed in the overlay must not trigger the CRM's own shortcuts.
+        isolateEvents: true,
+        onMount: (container) => createRoot(container),
+        onRemove: (root) => root?.unmount(),
+      });
+      ui.mount();
+      overlayHost = ui.shadowHost;
+      liftToTopLayer(ui.shadowHost);
+
+      // Another tab (or a sync) recorded progress: merge it, so a dismissal holds everywhere.
+      const onStorageChanged = (changes: Record<string, unknown>, area: string): void => {
+        if (area !== 'local' || !(PROGRESS_REVISION_KEY in changes)) return;
+        void loadGuidance().then((fresh) => {
+          if (!fresh) return;
+          log.merge(fresh.events);
+          session?.progressChanged();
+        });
+      };
+      browser.storage.onChanged.addListener(onStorageChanged);
+      ctx.onInvalidated(() => browser.storage.onChanged.removeListener(onStorageChanged));
+
+      return (context, signal) => {
         session = null;
-        if (context === null || !guidance || !ui.mounted) {
+        if (context === null || !ui.mounted) {
           ui.mounted?.render(null);
           return;
         }
         const current = new GuidanceSession({
           packs: guidance.packs,
           context,
-          user: { locale, roles: [], teams: [] },
+          user: { locale, roles: guidance.roles, teams: guidance.teams },
           progress: log,
           signal,
           ports: {
@@ -135,8 +153,8 @@ export default defineContentScript({
         });
         signal.addEventListener('abort', unsubscribe, { once: true });
         ui.mounted.render(<OverlayApp session={current} t={t} />);
-      },
-    });
+      };
+    }
 
     async function loadGuidance(): Promise<GuidanceData | null> {
       try {

@@ -8,6 +8,7 @@ import type { AnchorTarget, LocateReport } from './crm/locate';
 import type { ProgressEvent } from './api/progress';
 import type { ContentPack } from './guides/pack';
 import type { SupportedLocale } from './i18n';
+import type { EnrollInput, EnrollOutcome, SyncStatus } from './sync/service';
 
 export interface MessageMap {
   /** Content script → background: the tab's context changed (null: not a CRM page after all). */
@@ -20,13 +21,27 @@ export interface MessageMap {
   'guidance:load': { request: Record<string, never>; response: GuidanceData };
   /** Content script → background: append progress events (idempotent by id). */
   'progress:record': { request: { events: ProgressEvent[] }; response: { added: number } };
+  /** Options → background: enrolment, last sync, queued events, dead letters, last problem. */
+  'sync:status': { request: Record<string, never>; response: SyncStatus };
+  /** Options → background: sync at once (after a running sync, skipping our own backoff), then the status. */
+  'sync:now': { request: Record<string, never>; response: SyncStatus };
+  /** Options → background: enrol this browser; fields the policy sets are taken from the policy. */
+  'sync:enroll': { request: EnrollInput; response: EnrollOutcome };
+  /** Options → background: unenrol; local progress stays. */
+  'sync:forget': { request: Record<string, never>; response: SyncStatus };
 }
 
 export interface GuidanceData {
   packs: ContentPack[];
   events: ProgressEvent[];
-  /** The language the user chose in the options, or null to follow the browser. */
+  /**
+   * The language the user chose in the options, else the one their organisation set for them,
+   * or null to follow the browser.
+   */
   locale: SupportedLocale | null;
+  /** The enrolled user's roles and teams for audience targeting; empty when not enrolled. */
+  roles: string[];
+  teams: string[];
 }
 
 /** `storage.local` key bumped on every progress change, so every tab's overlay updates. */

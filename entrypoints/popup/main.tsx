@@ -42,7 +42,7 @@ function Popup({ guidance }: { guidance: GuidanceData }) {
         packs: guidance.packs,
         context,
         progress: deriveProgressState(guidance.events, now),
-        user: { locale, roles: [], teams: [] },
+        user: { locale, roles: guidance.roles, teams: guidance.teams },
         now,
       }).checklists
     : [];

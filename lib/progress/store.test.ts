@@ -120,6 +120,19 @@ describe('outbox', () => {
   });
 });
 
+describe('restore', () => {
+  it('stores events the backend already has without queuing them, idempotent by id', async () => {
+    const store = await open();
+    const local = seen('local', '2025-03-24T09:00:00Z');
+    const restored = seen('restored', '2025-03-24T10:00:00Z');
+    await store.append(local);
+    expect(await store.restore([restored, local, restored])).toEqual({ added: [restored.id], duplicates: [local.id, restored.id] });
+    expect(await store.all()).toEqual([local, restored]);
+    expect((await store.outboxPeek(10)).map((event) => event.id)).toEqual([local.id]);
+    await expect(store.restore([{ ...restored, id: 'not-a-uuid' }])).rejects.toBeInstanceOf(InvalidProgressEventError);
+  });
+});
+
 describe('reading', () => {
   it('finds the events of one item of one pack, in time order', async () => {
     const store = await open();

@@ -93,6 +93,11 @@ export interface AppendResult {
 export interface ProgressStore {
   /** Validates and stores events with their outbox entries, all in one transaction. */
   append(events: ProgressEvent | readonly ProgressEvent[]): Promise<AppendResult>;
+  /**
+   * Like `append`, but for events the backend already has (restored on a new device): stored
+   * without outbox entries, so they are never sent back.
+   */
+  restore(events: readonly ProgressEvent[]): Promise<AppendResult>;
   /** Every event, ordered by `at`, then id. */
   all(): Promise<ProgressEvent[]>;
   /** Events at or after `date`, ordered by `at`, then id. */
@@ -188,43 +193,48 @@ export async function openProgressStore(options: ProgressStoreOptions = {}): Pro
   const byAtThenId = (a: ProgressEvent, b: ProgressEvent): number =>
     a.at < b.at ? -1 : a.at > b.at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 
-  return {
-    async append(input) {
-      const list: readonly unknown[] = Array.isArray(input) ? input : [input];
-      const events: ProgressEvent[] = [];
-      list.forEach((candidate, index) => {
-        const parsed = ProgressEventSchema.safeParse(candidate);
-        if (!parsed.success) throw new InvalidProgressEventError(index, parsed.error.issues, candidate);
-        events.push(parsed.data);
-      });
-      const result: AppendResult = { added: [], duplicates: [] };
-      if (events.length === 0) return result;
+  /** Validates and stores events in one transaction, with outbox entries when `queue`. */
+  async function write(input: ProgressEvent | readonly ProgressEvent[], queue: boolean): Promise<AppendResult> {
+    const list: readonly unknown[] = Array.isArray(input) ? input : [input];
+    const events: ProgressEvent[] = [];
+    list.forEach((candidate, index) => {
+      const parsed = ProgressEventSchema.safeParse(candidate);
+      if (!parsed.success) throw new InvalidProgressEventError(index, parsed.error.issues, candidate);
+      events.push(parsed.data);
+    });
+    const result: AppendResult = { added: [], duplicates: [] };
+    if (events.length === 0) return result;
 
-      const tx = (await database()).transaction(['events', 'outbox'], 'readwrite');
-      const eventStore = tx.objectStore('events');
-      const outbox = tx.objectStore('outbox');
-      const ids = new Set<string>();
-      try {
-        const stored = await Promise.all(events.map((event) => eventStore.getKey(event.id)));
-        events.forEach((event, index) => {
-          if (stored[index] !== undefined || ids.has(event.id)) {
-            result.duplicates.push(event.id);
-            return;
-          }
-          ids.add(event.id);
-          // A failing write aborts the whole transaction, and `tx.done` reports why.
-          eventStore.add(event).catch(ignore);
-          outbox.add({ id: event.id, at: event.at }).catch(ignore);
-          result.added.push(event.id);
-        });
-      } catch (error) {
-        abortQuietly(tx);
-        await tx.done.catch(ignore);
-        throw error;
-      }
-      await tx.done;
-      return result;
-    },
+    const tx = (await database()).transaction(['events', 'outbox'], 'readwrite');
+    const eventStore = tx.objectStore('events');
+    const outbox = tx.objectStore('outbox');
+    const ids = new Set<string>();
+    try {
+      const stored = await Promise.all(events.map((event) => eventStore.getKey(event.id)));
+      events.forEach((event, index) => {
+        if (stored[index] !== undefined || ids.has(event.id)) {
+          result.duplicates.push(event.id);
+          return;
+        }
+        ids.add(event.id);
+        // A failing write aborts the whole transaction, and `tx.done` reports why.
+        eventStore.add(event).catch(ignore);
+        if (queue) outbox.add({ id: event.id, at: event.at }).catch(ignore);
+        result.added.push(event.id);
+      });
+    } catch (error) {
+      abortQuietly(tx);
+      await tx.done.catch(ignore);
+      throw error;
+    }
+    await tx.done;
+    return result;
+  }
+
+  return {
+    append: (input) => write(input, true),
+
+    restore: (events) => write(events, false),
 
     async all() {
       return (await database()).getAllFromIndex('events', 'by-at');
