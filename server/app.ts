@@ -1,0 +1,105 @@
+/**
+ * The backend's HTTP app: request logging, CORS for the extension's origins, per-address rate
+ * limiting, the `/v1` routes of the wire contract (`lib/api`) and the health probes. Every
+ * failure leaves as an `ApiError`; nothing about the server's internals reaches the client.
+ */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ApiErrorCode } from '../lib/api';
+import { DEFAULT_ALLOWED_ORIGINS } from './config';
+import type { AppEnv, RateLimits, RouteDeps } from './http/env';
+import { apiError, truncate } from './http/errors';
+import { requestLog, silentLogger, type Logger } from './http/log';
+import { checkRateLimit, clientAddress } from './http/rate-limit';
+import { enrollRoutes } from './routes/enroll';
+import { healthRoutes } from './routes/health';
+import { meRoutes } from './routes/me';
+import { openApiRoutes } from './routes/openapi';
+import { packsRoutes } from './routes/packs';
+import { progressRoutes } from './routes/progress';
+import type { Store } from './store/store';
+
+export const DEFAULT_RATE_LIMITS: RateLimits = {
+  // A whole office behind one NAT address shares this one.
+  perIp: { max: 1200, windowSeconds: 60 },
+  perDevice: { max: 120, windowSeconds: 60 },
+};
+/** 500 progress events are well under this; anything larger is refused before it is parsed. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface AppOptions {
+  store: Store;
+  /** Origin patterns CORS allows; a trailing `*` matches any rest. */
+  allowedOrigins?: readonly string[];
+  log?: Logger;
+  rateLimits?: RateLimits;
+  bodyLimitBytes?: number;
+}
+
+export function createApp(options: AppOptions): Hono<AppEnv> {
+  const log = options.log ?? silentLogger;
+  const deps: RouteDeps = {
+    store: options.store,
+    rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
+    bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+  };
+  const isAllowedOrigin = originMatcher(options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS);
+
+  const app = new Hono<AppEnv>();
+  app.use(requestLog(log));
+  app.use(
+    cors({
+      origin: (origin) => (isAllowedOrigin(origin) ? origin : null),
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+      exposeHeaders: ['ETag', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.route('/', healthRoutes(deps));
+
+  app.use('/v1/*', async (c, next) => {
+    const limited = await checkRateLimit(c, deps.store, `ip:${clientAddress(c)}`, deps.rateLimits.perIp, 'address');
+    if (limited !== null) return limited;
+    await next();
+  });
+  app.route('/v1', enrollRoutes(deps));
+  app.route('/v1', meRoutes(deps));
+  app.route('/v1', packsRoutes(deps));
+  app.route('/v1', progressRoutes(deps));
+  app.route('/v1', openApiRoutes());
+
+  app.notFound((c) =>
+    apiError(c, 404, 'not_found', `No endpoint ${c.req.method} ${truncate(c.req.path, 200)}; the API is described at GET /v1/openapi.json`),
+  );
+  app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      return apiError(c, error.status as ContentfulStatusCode, codeForStatus(error.status), error.message || 'The request was refused');
+    }
+    const requestId = c.get('requestId');
+    log({ level: 'error', msg: 'unhandled error', requestId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error), stack: error instanceof Error ? (error.stack ?? null) : null });
+    return apiError(c, 500, 'internal', `The server failed to handle this request; the administrator can find request ${requestId} in the server log`);
+  });
+  return app;
+}
+
+function codeForStatus(status: number): ApiErrorCode {
+  const codes: Partial<Record<number, ApiErrorCode>> = {
+    401: 'unauthenticated',
+    403: 'forbidden',
+    404: 'not_found',
+    409: 'conflict',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+    429: 'rate_limited',
+  };
+  return codes[status] ?? 'bad_request';
+}
+
+/** `chrome-extension://*` matches every Chrome extension; other patterns match exactly. */
+export function originMatcher(patterns: readonly string[]): (origin: string) => boolean {
+  return (origin) =>
+    patterns.some((pattern) => (pattern.endsWith('*') ? origin.startsWith(pattern.slice(0, -1)) && origin.length > pattern.length - 1 : origin === pattern));
+}

@@ -1,0 +1,133 @@
+/**
+ * The one migration set, run by Kysely's `Migrator` on every start, for SQLite and PostgreSQL
+ * alike: only portable column types and constraints. Never edit a released migration; add one.
+ */
+import { Migrator, sql, type Kysely, type Migration } from 'kysely';
+import type { StoreDialect } from './store';
+
+export const migrations: Record<string, Migration> = {
+  '0001_core': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('organisations')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('name', 'text', (col) => col.notNull().unique())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('enrollment_tokens')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('organisation_id', 'text', (col) => col.notNull().references('organisations.id'))
+        .addColumn('token_hash', 'text', (col) => col.notNull().unique())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('expires_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .addColumn('last_used_at', 'text')
+        .addColumn('uses', 'integer', (col) => col.notNull().defaultTo(0))
+        .execute();
+      await db.schema.createIndex('enrollment_tokens_by_organisation').on('enrollment_tokens').column('organisation_id').execute();
+
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('organisation_id', 'text', (col) => col.notNull().references('organisations.id'))
+        .addColumn('email', 'text', (col) => col.notNull())
+        .addColumn('display_name', 'text')
+        .addColumn('roles', 'text', (col) => col.notNull())
+        .addColumn('teams', 'text', (col) => col.notNull())
+        .addColumn('locale', 'text')
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .addUniqueConstraint('users_email_per_organisation', ['organisation_id', 'email'])
+        .execute();
+
+      await db.schema
+        .createTable('devices')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('organisation_id', 'text', (col) => col.notNull().references('organisations.id'))
+        .addColumn('user_id', 'text', (col) => col.notNull().references('users.id'))
+        .addColumn('token_hash', 'text', (col) => col.notNull().unique())
+        .addColumn('label', 'text')
+        .addColumn('extension_version', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('last_seen_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema.createIndex('devices_by_organisation').on('devices').column('organisation_id').execute();
+
+      await db.schema
+        .createTable('packs')
+        .addColumn('organisation_id', 'text', (col) => col.notNull().references('organisations.id'))
+        .addColumn('pack_id', 'text', (col) => col.notNull())
+        .addColumn('latest_version', 'integer', (col) => col.notNull())
+        .addColumn('published_version', 'integer')
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('packs_pkey', ['organisation_id', 'pack_id'])
+        .execute();
+
+      await db.schema
+        .createTable('pack_versions')
+        .addColumn('organisation_id', 'text', (col) => col.notNull())
+        .addColumn('pack_id', 'text', (col) => col.notNull())
+        .addColumn('version', 'integer', (col) => col.notNull())
+        .addColumn('content', 'text', (col) => col.notNull())
+        .addColumn('published_at', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('pack_versions_pkey', ['organisation_id', 'pack_id', 'version'])
+        .addForeignKeyConstraint('pack_versions_pack', ['organisation_id', 'pack_id'], 'packs', ['organisation_id', 'pack_id'])
+        .execute();
+
+      await db.schema
+        .createTable('progress_events')
+        .addColumn('organisation_id', 'text', (col) => col.notNull().references('organisations.id'))
+        .addColumn('id', 'text', (col) => col.notNull())
+        .addColumn('user_id', 'text', (col) => col.notNull().references('users.id'))
+        .addColumn('device_id', 'text', (col) => col.notNull().references('devices.id'))
+        .addColumn('type', 'text', (col) => col.notNull())
+        .addColumn('pack_id', 'text', (col) => col.notNull())
+        .addColumn('at', 'text', (col) => col.notNull())
+        .addColumn('received_at', 'text', (col) => col.notNull())
+        .addColumn('payload', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('progress_events_pkey', ['organisation_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('progress_events_by_user')
+        .on('progress_events')
+        .columns(['organisation_id', 'user_id', 'received_at', 'id'])
+        .execute();
+    },
+  },
+  '0002_rate_limits': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('bucket', 'text', (col) => col.notNull())
+        .addColumn('window_start', 'bigint', (col) => col.notNull())
+        .addColumn('hits', 'integer', (col) => col.notNull())
+        .addPrimaryKeyConstraint('rate_limits_pkey', ['bucket', 'window_start'])
+        .execute();
+      await db.schema.createIndex('rate_limits_by_window').on('rate_limits').column('window_start').execute();
+    },
+  },
+};
+
+/**
+ * On PostgreSQL the migrator is pinned to the connection's current schema: Kysely looks for its
+ * bookkeeping tables in every schema otherwise, and would take another schema's for its own.
+ */
+export async function migratorFor(db: Kysely<unknown>, dialect: StoreDialect): Promise<Migrator> {
+  const provider = { getMigrations: () => Promise.resolve(migrations) };
+  if (dialect === 'sqlite') return new Migrator({ db, provider });
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return new Migrator({ db, provider, migrationTableSchema: rows[0]?.schema ?? 'public' });
+}
+
+/** Runs every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: StoreDialect): Promise<string[]> {
+  const { error, results = [] } = await (await migratorFor(db, dialect)).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((result) => result.status === 'Error')?.migrationName ?? '(unknown)';
+    throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return results.filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}

@@ -1,0 +1,103 @@
+/**
+ * The database tables as Kysely sees them. Portable column types only (text, integer), so one
+ * migration set serves SQLite and PostgreSQL: ids are UUID text, times are ISO 8601 UTC text
+ * with milliseconds (they sort like the instants they name), JSON is text.
+ */
+export interface Database {
+  organisations: OrganisationsTable;
+  enrollment_tokens: EnrollmentTokensTable;
+  users: UsersTable;
+  devices: DevicesTable;
+  packs: PacksTable;
+  pack_versions: PackVersionsTable;
+  progress_events: ProgressEventsTable;
+  rate_limits: RateLimitsTable;
+}
+
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface EnrollmentTokensTable {
+  id: string;
+  organisation_id: string;
+  /** SHA-256 of the secret, base64url. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  uses: number;
+}
+
+export interface UsersTable {
+  id: string;
+  organisation_id: string;
+  /** Lower-cased; unique per organisation. */
+  email: string;
+  display_name: string | null;
+  /** JSON array of strings. */
+  roles: string;
+  /** JSON array of strings. */
+  teams: string;
+  locale: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DevicesTable {
+  id: string;
+  organisation_id: string;
+  user_id: string;
+  /** SHA-256 of the device token, base64url. */
+  token_hash: string;
+  label: string | null;
+  extension_version: string;
+  created_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+}
+
+/** One row per pack id: which version is served. */
+export interface PacksTable {
+  organisation_id: string;
+  pack_id: string;
+  latest_version: number;
+  /** Null when unpublished. */
+  published_version: number | null;
+  updated_at: string;
+}
+
+export interface PackVersionsTable {
+  organisation_id: string;
+  pack_id: string;
+  version: number;
+  /** The validated pack, JSON. */
+  content: string;
+  published_at: string;
+}
+
+export interface ProgressEventsTable {
+  organisation_id: string;
+  /** The event's own id, its idempotency key; unique per organisation. */
+  id: string;
+  user_id: string;
+  device_id: string;
+  type: string;
+  pack_id: string;
+  at: string;
+  /** Server time of ingest: the order `GET /v1/progress` pages in. */
+  received_at: string;
+  /** The validated event, JSON. */
+  payload: string;
+}
+
+/** Fixed-window request counters, kept in the database so every instance shares them. */
+export interface RateLimitsTable {
+  bucket: string;
+  /** Start of the window, seconds since the epoch (64-bit: `bigint` column). */
+  window_start: number;
+  hits: number;
+}

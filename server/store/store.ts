@@ -1,0 +1,172 @@
+/**
+ * The backend's one storage interface: organisations, enrollment tokens, users, devices,
+ * published content packs (every version kept), progress events and rate-limit counters.
+ * `openStore` implements it once with Kysely over SQLite or PostgreSQL.
+ *
+ * Device-facing methods take the caller's scope (organisation, user) and never read or write
+ * outside it. Methods that take a bare token or device id (`revokeEnrollmentToken`,
+ * `revokeDevice`) are operator commands for the admin CLI, which runs with database access.
+ */
+import type { EnrollRequest, ProgressAck, ProgressEvent } from '../../lib/api';
+import type { ContentPack, Locale } from '../../lib/guides/pack';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+export interface Organisation {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface EnrollmentToken {
+  id: string;
+  organisationId: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  uses: number;
+}
+
+export interface User {
+  id: string;
+  organisationId: string;
+  email: string;
+  displayName: string | null;
+  roles: string[];
+  teams: string[];
+  locale: Locale | null;
+}
+
+export interface Device {
+  id: string;
+  organisationId: string;
+  userId: string;
+  userEmail: string;
+  label: string | null;
+  extensionVersion: string;
+  createdAt: string;
+  lastSeenAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Who is calling: the result of authenticating a device token. */
+export interface DeviceSession {
+  deviceId: string;
+  organisation: Pick<Organisation, 'id' | 'name'>;
+  user: User;
+}
+
+export type EnrollResult =
+  | { ok: true; deviceId: string; deviceToken: string; organisation: Pick<Organisation, 'id' | 'name'>; user: User }
+  | { ok: false; reason: 'unknown_token' | 'revoked' }
+  | { ok: false; reason: 'expired'; expiredAt: string };
+
+export type AuthenticateResult =
+  | { ok: true; session: DeviceSession }
+  | { ok: false; reason: 'unknown_token' | 'revoked' };
+
+/** Fields `setUser` changes; absent fields keep their value (or their default on a new user). */
+export interface UserPatch {
+  displayName?: string | null;
+  roles?: string[];
+  teams?: string[];
+  locale?: Locale | null;
+}
+
+/** Most packs an organisation may have published at once (`PacksResponseSchema` allows 200). */
+export const PUBLISHED_PACKS_MAX = 200;
+/** Pack versions are stored as 32-bit integers on both dialects. */
+export const PACK_VERSION_MAX = 2_147_483_647;
+
+export type PublishResult =
+  | { ok: true; packId: string; version: number }
+  | { ok: false; reason: 'not_newer'; latestVersion: number }
+  | { ok: false; reason: 'version_too_large' | 'too_many_packs' };
+
+export interface PackSummary {
+  packId: string;
+  /** Highest version ever published. */
+  latestVersion: number;
+  /** The version devices get, or null when unpublished. */
+  publishedVersion: number | null;
+  versions: number;
+  updatedAt: string;
+}
+
+export interface PublishedPackVersion {
+  packId: string;
+  version: number;
+}
+
+/** Whose progress: every progress query is limited to one user of one organisation. */
+export interface ProgressScope {
+  organisationId: string;
+  userId: string;
+}
+
+/** A position in a user's progress, in the order the server received the events. */
+export interface ProgressCursor {
+  receivedAt: string;
+  id: string;
+}
+
+export interface ProgressPageResult {
+  events: ProgressEvent[];
+  next: ProgressCursor | null;
+}
+
+export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** A unique key (organisation name, …) is already taken. */
+export class StoreConflictError extends Error {
+  override name = 'StoreConflictError';
+}
+
+export interface Store {
+  /** Applies pending migrations; returns the names applied (none on an up-to-date database). */
+  migrate(): Promise<string[]>;
+  /** Resolves when the database answers a query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  createOrganisation(name: string): Promise<Organisation>;
+  listOrganisations(): Promise<Organisation[]>;
+  /** By id or by exact name. */
+  findOrganisation(idOrName: string): Promise<Organisation | null>;
+
+  /** The secret is returned once; only its SHA-256 hash is stored. */
+  issueEnrollmentToken(organisationId: string, options: { expiresAt: Date | null }): Promise<{ token: EnrollmentToken; secret: string }>;
+  listEnrollmentTokens(organisationId: string): Promise<EnrollmentToken[]>;
+  revokeEnrollmentToken(tokenId: string): Promise<EnrollmentToken | null>;
+
+  /** Redeems an enrollment token: creates or finds the user by email, creates a device. */
+  enroll(request: EnrollRequest): Promise<EnrollResult>;
+  authenticateDevice(deviceToken: string): Promise<AuthenticateResult>;
+  listDevices(organisationId: string): Promise<Device[]>;
+  revokeDevice(deviceId: string): Promise<Device | null>;
+
+  /** Creates the user (by email, case-insensitive) or updates the given fields. */
+  setUser(organisationId: string, email: string, patch: UserPatch): Promise<User>;
+
+  /** Keeps every version; refuses a version not greater than the highest one published. */
+  publishPack(organisationId: string, pack: ContentPack): Promise<PublishResult>;
+  /** Stops serving the pack; its versions stay. False when it was not published. */
+  unpublishPack(organisationId: string, packId: string): Promise<boolean>;
+  listPacks(organisationId: string): Promise<PackSummary[]>;
+  /** What `GET /v1/packs` serves, ordered by pack id: cheap enough to compute an ETag from. */
+  publishedPackVersions(organisationId: string): Promise<PublishedPackVersion[]>;
+  publishedPacks(organisationId: string): Promise<ContentPack[]>;
+
+  /**
+   * Stores each event once, keyed by (organisation, event id). An id the caller stored before is
+   * a duplicate; an id another user of the organisation stored is rejected, without revealing
+   * anything about that event. Ids are scoped per organisation, so other organisations' ids
+   * never collide.
+   */
+  recordProgress(scope: ProgressScope & { deviceId: string }, events: readonly ProgressEvent[]): Promise<ProgressAck>;
+  listProgress(scope: ProgressScope, page: { after: ProgressCursor | null; limit: number }): Promise<ProgressPageResult>;
+
+  /** Counts one hit in the current fixed window of `bucket`; shared by every backend instance. */
+  hitRateLimit(bucket: string, limit: { max: number; windowSeconds: number }): Promise<RateLimitResult>;
+}
