@@ -222,7 +222,7 @@ describe.each(ADAPTERS)('API on %s', (adapter) => {
         components: { schemas: Record<string, Record<string, unknown>> };
       };
       expect(document.openapi).toBe('3.1.0');
-      expect(Object.keys(document.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/enroll', '/v1/me', '/v1/openapi.json', '/v1/packs', '/v1/progress']);
+      expect(Object.keys(document.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/enroll', '/v1/me', '/v1/openapi.json', '/v1/packs', '/v1/progress', '/v1/support', '/v1/support/{id}/replies', '/v1/support/{id}/solved']);
       expect(Object.keys(document.paths['/v1/progress'] ?? {}).sort()).toEqual(['get', 'post']);
       for (const schema of Object.values(document.components.schemas)) {
         expect(schema).not.toHaveProperty('$schema');

@@ -19,6 +19,7 @@ import { meRoutes } from './routes/me';
 import { openApiRoutes } from './routes/openapi';
 import { packsRoutes } from './routes/packs';
 import { progressRoutes } from './routes/progress';
+import { supportRoutes } from './routes/support';
 import type { Store } from './store/store';
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
@@ -69,6 +70,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/v1', meRoutes(deps));
   app.route('/v1', packsRoutes(deps));
   app.route('/v1', progressRoutes(deps));
+  app.route('/v1', supportRoutes(deps));
   app.route('/v1', openApiRoutes());
 
   app.notFound((c) =>

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorSchema, MeResponseSchema, ProgressAckSchema } from '../lib/api';
 import { createApp } from './app';
 import { listen, type ListeningServer } from './serve';
+import { migrations } from './store/migrations';
 import type { Store } from './store/store';
 import { progressEvent, setUpOrganisation } from './test/fixtures';
 import { ADAPTERS, createTestDatabase, type TestDatabase } from './test/stores';
@@ -165,7 +166,7 @@ describe('server/main.ts', () => {
           }
         });
       });
-      expect(output).toContain('"migrationsApplied":"0001_core,0002_rate_limits"');
+      expect(output).toContain(`"migrationsApplied":"${Object.keys(migrations).join(',')}"`);
 
       // Seed through the store on the same SQLite file, as the admin CLI does.
       const { openStore } = await import('./store/open');

@@ -15,9 +15,15 @@ import {
   ProgressAckSchema,
   ProgressBatchSchema,
   ProgressPageSchema,
+  MySupportRequestsSchema,
+  SUPPORT_SCREENSHOT_MAX_BYTES,
+  SupportAckSchema,
+  SupportReplyRequestSchema,
+  SupportRequestSchema,
 } from '../../lib/api';
 import type { AppEnv } from '../http/env';
 import { PROGRESS_PAGE_DEFAULT, PROGRESS_PAGE_MAX } from './progress';
+import { SUPPORT_BODY_LIMIT_BYTES } from './support';
 
 type JsonObject = { [key: string]: unknown };
 
@@ -54,6 +60,10 @@ function buildDocument(): JsonObject {
     ProgressBatch: ProgressBatchSchema,
     ProgressAck: ProgressAckSchema,
     ProgressPage: ProgressPageSchema,
+    SupportRequest: SupportRequestSchema,
+    SupportAck: SupportAckSchema,
+    SupportReplyRequest: SupportReplyRequestSchema,
+    MySupportRequests: MySupportRequestsSchema,
     ApiError: ApiErrorSchema,
   };
   for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
@@ -69,7 +79,7 @@ function buildDocument(): JsonObject {
     info: {
       title: 'Ombord backend',
       version: '1',
-      description: 'Enrolment, published content packs and progress sync for the Ombord browser extension. Every error is an `ApiError`.',
+      description: 'Enrolment, published content packs, progress sync and support requests for the Ombord browser extension. Every error is an `ApiError`.',
     },
     paths: {
       '/v1/enroll': {
@@ -126,6 +136,50 @@ function buildDocument(): JsonObject {
             { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: PROGRESS_PAGE_MAX, default: PROGRESS_PAGE_DEFAULT } },
           ],
           responses: { '200': { description: 'A page of events', content: json(ref('ProgressPage')) }, ...deviceErrors },
+        },
+      },
+      '/v1/support': {
+        post: {
+          summary: 'Send a support request (question, problem, idea) with its context and an optional PNG or JPEG screenshot; idempotent per id',
+          security: device,
+          requestBody: { required: true, content: json(ref('SupportRequest')) },
+          responses: {
+            '201': { description: 'Stored', content: json(ref('SupportAck')) },
+            '200': { description: 'Stored before (the same id from the same user): the stored request', content: json(ref('SupportAck')) },
+            ...deviceErrors,
+            '409': error('The id is used by another user of the organisation'),
+            '413': error(`Body larger than ${SUPPORT_BODY_LIMIT_BYTES} bytes, or a screenshot larger than ${SUPPORT_SCREENSHOT_MAX_BYTES} bytes`),
+            '415': error('Body not sent as `application/json`, or screenshot bytes that are not the PNG or JPEG its `mediaType` says'),
+            '422': error('Screenshot data that is not valid base64'),
+          },
+        },
+        get: {
+          summary: "The caller's own support requests with their replies, newest first",
+          security: device,
+          responses: { '200': { description: 'The requests', content: json(ref('MySupportRequests')) }, ...deviceErrors },
+        },
+      },
+      '/v1/support/{id}/replies': {
+        post: {
+          summary: 'The user answers back on their own request',
+          security: device,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          requestBody: { required: true, content: json(ref('SupportReplyRequest')) },
+          responses: {
+            '201': { description: 'Stored; the request status after the reply', content: json(ref('SupportAck')) },
+            ...deviceErrors,
+            '404': error('No such request of the caller'),
+            '409': error('The request is closed'),
+            ...bodyErrors,
+          },
+        },
+      },
+      '/v1/support/{id}/solved': {
+        post: {
+          summary: 'The user marks their own request solved: it is closed',
+          security: device,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '200': { description: 'Closed', content: json(ref('SupportAck')) }, ...deviceErrors, '404': error('No such request of the caller') },
         },
       },
       '/v1/openapi.json': {

@@ -8,6 +8,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
 import type { EnrollRequest, ProgressAck, ProgressEvent } from '../../lib/api';
 import { LocaleSchema, type ContentPack } from '../../lib/guides/pack';
+import { supportMethods } from './kysely-support';
 import { migrateToLatest } from './migrations';
 import type { Database, DevicesTable, EnrollmentTokensTable, UsersTable } from './schema';
 import { hashMatches, hashSecret, newSecret } from './secrets';
@@ -477,6 +478,8 @@ export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect, c
         next: rows.length > limit && last !== undefined ? { receivedAt: last.received_at, id: last.id } : null,
       };
     },
+
+    ...supportMethods(db, now),
 
     async hitRateLimit(bucket, { max, windowSeconds }) {
       const nowMs = clock().getTime();

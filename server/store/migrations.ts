@@ -109,6 +109,68 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('rate_limits_by_window').on('rate_limits').column('window_start').execute();
     },
   },
+  '0003_support': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('support_requests')
+        .addColumn('organisation_id', 'text', (col) => col.notNull().references('organisations.id'))
+        .addColumn('id', 'text', (col) => col.notNull())
+        .addColumn('user_id', 'text', (col) => col.notNull().references('users.id'))
+        .addColumn('kind', 'text', (col) => col.notNull())
+        .addColumn('description', 'text', (col) => col.notNull())
+        .addColumn('context', 'text', (col) => col.notNull())
+        // `bytea` on PostgreSQL; SQLite stores the bytes as a BLOB whatever the declared type.
+        .addColumn('screenshot', 'bytea')
+        .addColumn('screenshot_media_type', 'text')
+        .addColumn('status', 'text', (col) => col.notNull())
+        .addColumn('assignee_user_id', 'text', (col) => col.references('users.id'))
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('updated_at', 'text', (col) => col.notNull())
+        .addPrimaryKeyConstraint('support_requests_pkey', ['organisation_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('support_requests_by_user')
+        .on('support_requests')
+        .columns(['organisation_id', 'user_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('support_requests_by_status')
+        .on('support_requests')
+        .columns(['organisation_id', 'status', 'updated_at'])
+        .execute();
+
+      await db.schema
+        .createTable('support_replies')
+        .addColumn('organisation_id', 'text', (col) => col.notNull())
+        .addColumn('request_id', 'text', (col) => col.notNull())
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('seq', 'integer', (col) => col.notNull())
+        .addColumn('author_user_id', 'text', (col) => col.references('users.id'))
+        .addColumn('author_display_name', 'text', (col) => col.notNull())
+        .addColumn('author_role', 'text', (col) => col.notNull())
+        .addColumn('body', 'text', (col) => col.notNull())
+        .addColumn('at', 'text', (col) => col.notNull())
+        .addUniqueConstraint('support_replies_order', ['organisation_id', 'request_id', 'seq'])
+        .addForeignKeyConstraint('support_replies_request', ['organisation_id', 'request_id'], 'support_requests', ['organisation_id', 'id'])
+        .execute();
+
+      await db.schema
+        .createTable('support_audit')
+        .addColumn('organisation_id', 'text', (col) => col.notNull())
+        .addColumn('request_id', 'text', (col) => col.notNull())
+        .addColumn('seq', 'integer', (col) => col.notNull())
+        .addColumn('at', 'text', (col) => col.notNull())
+        .addColumn('actor_user_id', 'text', (col) => col.references('users.id'))
+        .addColumn('actor_display_name', 'text', (col) => col.notNull())
+        .addColumn('actor_role', 'text', (col) => col.notNull())
+        .addColumn('action', 'text', (col) => col.notNull())
+        .addColumn('from_value', 'text')
+        .addColumn('to_value', 'text')
+        .addPrimaryKeyConstraint('support_audit_pkey', ['organisation_id', 'request_id', 'seq'])
+        .addForeignKeyConstraint('support_audit_request', ['organisation_id', 'request_id'], 'support_requests', ['organisation_id', 'id'])
+        .execute();
+    },
+  },
 };
 
 /**

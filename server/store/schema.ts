@@ -12,6 +12,9 @@ export interface Database {
   pack_versions: PackVersionsTable;
   progress_events: ProgressEventsTable;
   rate_limits: RateLimitsTable;
+  support_requests: SupportRequestsTable;
+  support_replies: SupportRepliesTable;
+  support_audit: SupportAuditTable;
 }
 
 export interface OrganisationsTable {
@@ -100,4 +103,53 @@ export interface RateLimitsTable {
   /** Start of the window, seconds since the epoch (64-bit: `bigint` column). */
   window_start: number;
   hits: number;
+}
+
+/** A user's support request; `id` is the client's idempotency key, unique per organisation. */
+export interface SupportRequestsTable {
+  organisation_id: string;
+  id: string;
+  user_id: string;
+  kind: string;
+  description: string;
+  /** The validated `SupportContext`, JSON. */
+  context: string;
+  /** The screenshot's bytes (checked to be PNG or JPEG); `bytea`, a BLOB on SQLite. */
+  screenshot: Buffer | null;
+  screenshot_media_type: string | null;
+  status: string;
+  /** A user of the organisation (support staff), or null. */
+  assignee_user_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SupportRepliesTable {
+  organisation_id: string;
+  request_id: string;
+  id: string;
+  /** 1, 2, … per request: the order replies were written in. */
+  seq: number;
+  /** Null for an author who is not a user of the organisation (vendor support). */
+  author_user_id: string | null;
+  author_display_name: string;
+  author_role: string;
+  body: string;
+  at: string;
+}
+
+/** Who changed what on a support request, and when. */
+export interface SupportAuditTable {
+  organisation_id: string;
+  request_id: string;
+  /** 1, 2, … per request: the order of the trail; with the request, the primary key. */
+  seq: number;
+  at: string;
+  actor_user_id: string | null;
+  actor_display_name: string;
+  actor_role: string;
+  /** `created`, `status`, `assignment` or `reply`. */
+  action: string;
+  from_value: string | null;
+  to_value: string | null;
 }

@@ -1,13 +1,23 @@
 /**
  * The backend's one storage interface: organisations, enrollment tokens, users, devices,
- * published content packs (every version kept), progress events and rate-limit counters.
+ * published content packs (every version kept), progress events, support requests (with their
+ * replies and audit trail) and rate-limit counters.
  * `openStore` implements it once with Kysely over SQLite or PostgreSQL.
  *
  * Device-facing methods take the caller's scope (organisation, user) and never read or write
  * outside it. Methods that take a bare token or device id (`revokeEnrollmentToken`,
  * `revokeDevice`) are operator commands for the admin CLI, which runs with database access.
  */
-import type { EnrollRequest, ProgressAck, ProgressEvent } from '../../lib/api';
+import type {
+  EnrollRequest,
+  MySupportRequest,
+  ProgressAck,
+  ProgressEvent,
+  SupportAuthorRole,
+  SupportKind,
+  SupportRequest,
+  SupportStatus,
+} from '../../lib/api';
 import type { ContentPack, Locale } from '../../lib/guides/pack';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -116,6 +126,63 @@ export interface ProgressPageResult {
   next: ProgressCursor | null;
 }
 
+/** Whose support requests: a user of one organisation. */
+export type SupportScope = ProgressScope;
+
+/** A support request as the intake stores it: the screenshot already decoded and checked. */
+export interface NewSupportRequest extends Omit<SupportRequest, 'screenshot'> {
+  screenshot: { mediaType: 'image/png' | 'image/jpeg'; bytes: Uint8Array } | null;
+}
+
+/**
+ * Who acts on a support request. `userId` is null for staff who are not users of the
+ * organisation (vendor support). A `user` actor may only act on their own requests.
+ */
+export interface SupportActor {
+  userId: string | null;
+  displayName: string;
+  role: SupportAuthorRole;
+}
+
+export type CreateSupportResult =
+  | { ok: true; created: boolean; id: string; status: SupportStatus }
+  | { ok: false; reason: 'id_taken' };
+
+/** A request as the staff side sees it (without the screenshot's bytes). */
+export interface SupportRequestRecord {
+  organisationId: string;
+  id: string;
+  userId: string;
+  kind: SupportKind;
+  description: string;
+  status: SupportStatus;
+  assigneeUserId: string | null;
+  screenshotMediaType: 'image/png' | 'image/jpeg' | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type SupportChangeResult =
+  | { ok: true; request: SupportRequestRecord; changed: boolean }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'invalid_transition'; from: SupportStatus; to: SupportStatus }
+  | { ok: false; reason: 'unknown_assignee' };
+
+export type SupportReplyResult =
+  | { ok: true; request: SupportRequestRecord; replyId: string }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'closed' };
+
+export type SupportAuditAction = 'created' | 'status' | 'assignment' | 'reply';
+
+export interface SupportAuditEntry {
+  at: string;
+  actor: SupportActor;
+  action: SupportAuditAction;
+  from: string | null;
+  to: string | null;
+}
+
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /** A unique key (organisation name, …) is already taken. */
@@ -166,6 +233,29 @@ export interface Store {
    */
   recordProgress(scope: ProgressScope & { deviceId: string }, events: readonly ProgressEvent[]): Promise<ProgressAck>;
   listProgress(scope: ProgressScope, page: { after: ProgressCursor | null; limit: number }): Promise<ProgressPageResult>;
+
+  /**
+   * Stores a support request once, keyed by (organisation, id): the same user sending the same
+   * id again gets the stored request back (`created: false`); an id another user of the
+   * organisation used is refused without revealing anything of that request.
+   */
+  createSupportRequest(scope: SupportScope, request: NewSupportRequest): Promise<CreateSupportResult>;
+  /** The user's own requests with their replies (oldest first), newest request first. */
+  listMySupportRequests(scope: SupportScope): Promise<MySupportRequest[]>;
+  /**
+   * Moves a request along `SUPPORT_TRANSITIONS` (`lib/api/support.ts`); the current status again
+   * is a no-op (`changed: false`). A `user` actor reaches only their own requests.
+   */
+  setSupportStatus(organisationId: string, requestId: string, status: SupportStatus, actor: SupportActor): Promise<SupportChangeResult>;
+  /** Assigns to a user of the organisation, or unassigns with null. */
+  assignSupportRequest(organisationId: string, requestId: string, assigneeUserId: string | null, actor: SupportActor): Promise<SupportChangeResult>;
+  /**
+   * A staff reply moves the request to `answered`; a user reply (own requests only) moves
+   * `waiting_for_user` and `answered` to `in_progress`. Closed requests take no replies.
+   */
+  addSupportReply(organisationId: string, requestId: string, author: SupportActor, body: string): Promise<SupportReplyResult>;
+  /** The audit trail of one request, oldest first. */
+  listSupportAudit(organisationId: string, requestId: string): Promise<SupportAuditEntry[]>;
 
   /** Counts one hit in the current fixed window of `bucket`; shared by every backend instance. */
   hitRateLimit(bucket: string, limit: { max: number; windowSeconds: number }): Promise<RateLimitResult>;
