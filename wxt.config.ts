@@ -16,6 +16,10 @@ export default defineConfig({
     // the options page asks for each one.
     optional_host_permissions: [...ON_PREMISES_HOST_PATTERNS],
     permissions: ['storage', 'scripting', 'alarms'],
+    // "Get help" from the keyboard; the background opens the dialog in the active tab.
+    commands: {
+      'open-help': { suggested_key: { default: 'Alt+Shift+H' }, description: '__MSG_helpCommandDescription__' },
+    },
     // Enterprise policy (backend address, enrollment token, user email) for `storage.managed`.
     // Chromium reads this schema; Firefox has no such manifest key and takes the same values
     // from its enterprise policies ("3rdparty" → "Extensions").

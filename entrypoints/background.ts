@@ -1,6 +1,7 @@
 import { browser, defineBackground } from '#imports';
 import { STARTER_PACK_FILES } from '@/content/starter-packs';
 import { ProgressEventSchema } from '@/lib/api/progress';
+import { SupportRequestSchema } from '@/lib/api/support';
 import { CrmContextSchema, type CrmContext } from '@/lib/crm/context';
 import { onPremisesScriptRegistration } from '@/lib/crm/on-premises';
 import { contextSummary } from '@/lib/crm/summary';
@@ -9,18 +10,22 @@ import { pageTypeKey, type Translate } from '@/lib/i18n';
 import { toSupportedLocale } from '@/lib/i18n/locale';
 import {
   dispatchMessage,
+  envelope,
   LOCALE_KEY,
   PROGRESS_REVISION_KEY,
   type MessageHandlers,
   type MessageSender,
 } from '@/lib/messages';
 import { openProgressStore, type ProgressStore } from '@/lib/progress';
+import { createSupportOutbox } from '@/lib/support/queue';
 import { mergePacks } from '@/lib/sync/packs';
 import { createSyncService } from '@/lib/sync/service';
 import { backendOriginPattern, readSyncSettings } from '@/lib/sync/settings';
 
 /** Every minute (Chrome's floor is 30 s): drains the outbox and, every 15 minutes, refreshes packs. */
 const SYNC_ALARM = 'ombord-sync';
+/** The `commands` entry (wxt.config.ts) that opens the help dialog in the active tab. */
+const OPEN_HELP_COMMAND = 'open-help';
 /** New events are sent this soon while the worker lives; the alarm covers a worker that dies first. */
 const SYNC_SOON_MS = 5_000;
 
@@ -63,8 +68,20 @@ export default defineBackground(() => {
     hasOriginPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
     onProgressRestored: bumpProgressRevision,
   });
+  // Help requests wait in storage until the backend has them; the sync alarm retries them.
+  const support = createSupportOutbox({
+    storage: browser.storage.local,
+    readManaged,
+    fetch: (input, init) => fetch(input, init),
+    locks: navigator.locks,
+    now: Date.now,
+    random: Math.random,
+  });
   const runSync = (manual = false): Promise<void> =>
-    sync.tick({ manual }).catch((error: unknown) => console.error('[Ombord] sync failed', error));
+    Promise.all([
+      sync.tick({ manual }).catch((error: unknown) => console.error('[Ombord] sync failed', error)),
+      support.flush().catch((error: unknown) => console.error('[Ombord] sending help requests failed', error)),
+    ]).then(() => undefined);
   // Only a timer handle: if the worker dies first, the next alarm sends the events.
   let soon: ReturnType<typeof setTimeout> | null = null;
   const syncSoon = (): void => {
@@ -75,7 +92,15 @@ export default defineBackground(() => {
   };
 
   const handlers: MessageHandlers<
-    'context:changed' | 'context:get' | 'guidance:load' | 'progress:record' | 'sync:status' | 'sync:now' | 'sync:enroll' | 'sync:forget'
+    | 'context:changed'
+    | 'context:get'
+    | 'guidance:load'
+    | 'progress:record'
+    | 'sync:status'
+    | 'sync:now'
+    | 'sync:enroll'
+    | 'sync:forget'
+    | 'support:send'
   > = {
     async 'context:changed'(data, sender) {
       if (sender.tabId === undefined) return;
@@ -136,6 +161,9 @@ export default defineBackground(() => {
       await sync.forget();
       return sync.status();
     },
+    async 'support:send'(data) {
+      return support.submit(SupportRequestSchema.parse((data as { request?: unknown }).request));
+    },
   };
 
   async function rememberContext(tabId: number, context: CrmContext | null): Promise<void> {
@@ -173,6 +201,16 @@ export default defineBackground(() => {
   browser.runtime.onInstalled.addListener(() => {
     void registration.sync();
     void runSync();
+  });
+
+  // The "Get help" shortcut: the dialog lives in the tab's overlay.
+  browser.commands.onCommand.addListener((command) => {
+    if (command !== OPEN_HELP_COMMAND) return;
+    void browser.tabs.query({ active: true, currentWindow: true }).then(([tab]) => {
+      if (tab?.id === undefined) return;
+      // No overlay in this tab (not a CRM page): nothing to open.
+      browser.tabs.sendMessage(tab.id, envelope('help:open', {})).catch(() => undefined);
+    });
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {

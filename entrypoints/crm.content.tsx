@@ -26,10 +26,16 @@ import {
   type MessageHandlers,
 } from '@/lib/messages';
 import { ProgressEventLog } from '@/lib/progress/log';
+import { BreadcrumbTrail, recordClicks } from '@/lib/support/breadcrumbs';
+import { PageErrorTrail } from '@/lib/support/errors';
+import { HelpRequests } from '@/lib/support/help';
+import type { SupportOutcome } from '@/lib/support/queue';
+import { buildSupportContext, readEnvironment } from '@/lib/support/snapshot';
 
 /**
  * The CRM content script: knows where the user is (and tells the background on every SPA
- * navigation), shows the guidance for that place in an overlay, and finds anchors on request.
+ * navigation), shows the guidance for that place in an overlay, finds anchors on request, and
+ * keeps what a help request attaches (breadcrumbs, page errors) for the "Get help" dialog.
  * Everything it starts is tied to WXT's `ctx`, so an extension update or reload leaves nothing
  * behind in the CRM page.
  */
@@ -49,7 +55,29 @@ export default defineContentScript({
     const crmShadowRootOf = (element: Element) => (element === overlayHost ? null : shadowRootOf(element));
     const locateOptions = () => ({ document, crm, shadowRootOf: crmShadowRootOf });
 
-    const handlers: MessageHandlers<'anchor:locate'> = {
+    // What a help request attaches: kept from the start, so the steps before "Get help" count.
+    const now = () => new Date();
+    let currentContext: CrmContext | null = null;
+    let activeSession: GuidanceSession | null = null;
+    const breadcrumbs = new BreadcrumbTrail(now);
+    recordClicks(document, breadcrumbs, { signal: ctx.signal, ignore: (element) => element === overlayHost });
+    const pageErrors = new PageErrorTrail();
+    pageErrors.listen(window, { signal: ctx.signal, now });
+    const help = new HelpRequests({
+      snapshot: () =>
+        currentContext &&
+        buildSupportContext({
+          context: currentContext,
+          guide: activeSession?.getView().tour?.guide ?? null,
+          breadcrumbs: breadcrumbs.list(),
+          errors: pageErrors.list(),
+          environment: readEnvironment(window, browser.runtime.getManifest().version, now()),
+        }),
+      send: async (request) => (await browser.runtime.sendMessage(envelope('support:send', { request }))) as SupportOutcome,
+      newId: () => crypto.randomUUID(),
+    });
+
+    const handlers: MessageHandlers<'anchor:locate' | 'help:open'> = {
       async 'anchor:locate'(data): Promise<LocateReport> {
         const target = AnchorTargetSchema.safeParse((data as { target?: unknown }).target);
         if (!target.success) {
@@ -58,6 +86,9 @@ export default defineContentScript({
         const timeoutMs = typeof data.timeoutMs === 'number' ? Math.min(Math.max(data.timeoutMs, 0), 30_000) : 5000;
         const result = await locateAnchor(target.data, { ...locateOptions(), timeoutMs, signal: ctx.signal });
         return describeLocateResult(result);
+      },
+      'help:open'() {
+        help.open();
       },
     };
     const onMessage = (message: unknown, sender: { id?: string }): Promise<unknown> | undefined =>
@@ -75,6 +106,8 @@ export default defineContentScript({
       detect: (url) => detectCrmContextFromPage(url, document),
       onChange(context, signal) {
         crm = context?.crm;
+        currentContext = context;
+        if (context !== null) breadcrumbs.navigated(context);
         browser.runtime.sendMessage(envelope('context:changed', { context })).catch((error: unknown) => {
           // The background is gone only while the extension is being updated or removed.
           if (ctx.isValid) console.warn('[Ombord] could not report the page context', error);
@@ -127,6 +160,7 @@ export default defineContentScript({
 
       return (context, signal) => {
         session = null;
+        activeSession = null;
         if (context === null || !ui.mounted) {
           ui.mounted?.render(null);
           return;
@@ -145,6 +179,7 @@ export default defineContentScript({
           },
         });
         session = current;
+        activeSession = current;
         // Follow the guidance into a modal <dialog>, and back out when it closes.
         const unsubscribe = current.subscribe(() => {
           const view = current.getView();
@@ -152,7 +187,7 @@ export default defineContentScript({
           placeHost(ui.shadowHost, modalDialogAround(anchor), document);
         });
         signal.addEventListener('abort', unsubscribe, { once: true });
-        ui.mounted.render(<OverlayApp session={current} t={t} />);
+        ui.mounted.render(<OverlayApp session={current} help={help} t={t} />);
       };
     }
 

@@ -8,6 +8,8 @@ import type { AnchorTarget, LocateReport } from './crm/locate';
 import type { ProgressEvent } from './api/progress';
 import type { ContentPack } from './guides/pack';
 import type { SupportedLocale } from './i18n';
+import type { SupportRequest } from './api/support';
+import type { SupportOutcome } from './support/queue';
 import type { EnrollInput, EnrollOutcome, SyncStatus } from './sync/service';
 
 export interface MessageMap {
@@ -29,6 +31,10 @@ export interface MessageMap {
   'sync:enroll': { request: EnrollInput; response: EnrollOutcome };
   /** Options → background: unenrol; local progress stays. */
   'sync:forget': { request: Record<string, never>; response: SyncStatus };
+  /** Content script → background: queue a help request and try to send it at once (idempotent by id). */
+  'support:send': { request: { request: SupportRequest }; response: SupportOutcome };
+  /** Background → content script: the user pressed the "Get help" keyboard shortcut. */
+  'help:open': { request: Record<string, never>; response: void };
 }
 
 export interface GuidanceData {

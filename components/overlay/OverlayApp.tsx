@@ -5,18 +5,22 @@
 import { Component, useSyncExternalStore, type ReactNode } from 'react';
 import type { GuidanceSession } from '@/lib/guides/session';
 import type { Translate } from '@/lib/i18n';
+import type { HelpRequests } from '@/lib/support/help';
 import { AnnouncementCard } from './AnnouncementCard';
 import { Beacon } from './Beacon';
+import { HelpDialog } from './HelpDialog';
 import { Launcher } from './Launcher';
 import { TourPopover } from './TourPopover';
 
 interface Props {
   session: GuidanceSession;
+  help: HelpRequests;
   t: Translate;
 }
 
-export function OverlayApp({ session, t }: Props) {
+export function OverlayApp({ session, help, t }: Props) {
   const view = useSyncExternalStore(session.subscribe, session.getView);
+  const helpAttachment = useSyncExternalStore(help.subscribe, help.getOpen);
   return (
     <OverlayErrorBoundary>
       {view.tips.map((tip) => (
@@ -66,7 +70,15 @@ export function OverlayApp({ session, t }: Props) {
         checklists={view.launcher.checklists}
         tours={view.launcher.tours}
         onStartTour={(tourId) => session.startTour(tourId)}
+        helpAction={
+          <button type="button" className="ob-button" aria-haspopup="dialog" onClick={() => help.open()}>
+            {t('helpGetHelp')}
+          </button>
+        }
       />
+      {helpAttachment && (
+        <HelpDialog t={t} attachment={helpAttachment} onSend={(input) => help.send(input)} onClose={() => help.close()} />
+      )}
     </OverlayErrorBoundary>
   );
 }

@@ -4,6 +4,7 @@
  */
 export { AnnouncementCard, type AnnouncementCardProps, type LocalizedEndorsement } from './AnnouncementCard';
 export { Beacon, type BeaconProps } from './Beacon';
+export { HelpDialog, type HelpDialogProps } from './HelpDialog';
 export { ChecklistSection, Launcher, minutesSentence, type LauncherChecklist, type LauncherProps, type LauncherTask, type LauncherTour } from './Launcher';
 export { Tooltip, type LocalizedWiifm, type TooltipProps } from './Tooltip';
 export { TourPopover, type TourPopoverProps } from './TourPopover';

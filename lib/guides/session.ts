@@ -53,6 +53,8 @@ export interface TourView {
   /** The step goes on when the user reaches another page. */
   waitsForPage: boolean;
   canGoBack: boolean;
+  /** Which guide and step is on screen, for the context of a help request. */
+  guide: { packId: string; itemId: string; stepId: string; stepIndex: number };
 }
 
 export interface AnnouncementView {
@@ -500,6 +502,7 @@ export class GuidanceSession {
         placement: step.placement,
         waitsForPage: step.advanceOn.kind === 'navigate',
         canGoBack: canGoBack(current.run, current.tour),
+        guide: { packId: current.run.packId, itemId: current.tour.id, stepId: step.id, stepIndex: current.run.stepIndex },
       };
     }
 

@@ -11,6 +11,7 @@ import {
   PacksResponseSchema,
   ProgressAckSchema,
   ProgressPageSchema,
+  SupportAckSchema,
   type ApiError,
   type EnrollRequest,
   type EnrollResponse,
@@ -18,6 +19,8 @@ import {
   type ProgressAck,
   type ProgressBatch,
   type ProgressPage,
+  type SupportAck,
+  type SupportRequest,
 } from '../api';
 import type { Clock } from './storage';
 
@@ -59,6 +62,7 @@ export interface ApiClient {
   packs(etag: string | null): Promise<ApiResult<PacksResult>>;
   postProgress(batch: ProgressBatch): Promise<ApiResult<ProgressAck>>;
   progressPage(after: string | null): Promise<ApiResult<ProgressPage>>;
+  postSupport(request: SupportRequest): Promise<ApiResult<SupportAck>>;
 }
 
 /** Each pack is left unchecked here; `lib/sync/packs` validates them one at a time. */
@@ -156,6 +160,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     postProgress: (batch) => body('POST', '/v1/progress', ProgressAckSchema, { body: batch }),
     progressPage: (after) =>
       body('GET', after === null ? '/v1/progress' : `/v1/progress?after=${encodeURIComponent(after)}`, ProgressPageSchema),
+    postSupport: (request) => body('POST', '/v1/support', SupportAckSchema, { body: request }),
   };
 }
 

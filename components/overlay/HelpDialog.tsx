@@ -1,0 +1,209 @@
+/**
+ * "Get help": a modal dialog where the user asks a question, reports a problem or suggests an
+ * idea, sees exactly what context goes with it ("What we send"), and sends it. Focus stays
+ * inside until it closes (Esc, Cancel or Close) and then goes back to where it was. The request
+ * itself is sent by the caller; the dialog only says what became of it.
+ */
+import { useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { SUPPORT_DESCRIPTION_MAX, SUPPORT_KINDS, type SupportContext, type SupportKind } from '@/lib/api/support';
+import { pageTypeKey, type MessageKey, type Translate } from '@/lib/i18n';
+import type { SupportOutcome } from '@/lib/support/queue';
+import { focusQuietly, tabbablesWithin, useReturnFocus } from './focus';
+
+export interface HelpDialogProps {
+  t: Translate;
+  /** The context that goes with the request, as it will be sent. */
+  attachment: SupportContext;
+  onSend: (input: { kind: SupportKind; description: string }) => Promise<SupportOutcome>;
+  onClose: () => void;
+}
+
+const KIND_LABELS: Record<SupportKind, MessageKey> = {
+  question: 'helpKindQuestion',
+  problem: 'helpKindProblem',
+  idea: 'helpKindIdea',
+};
+
+const OUTCOME_MESSAGES: Record<SupportOutcome['status'] | 'failed', MessageKey> = {
+  sent: 'helpSent',
+  queued: 'helpQueued',
+  not_enrolled: 'helpNotEnrolled',
+  rejected: 'helpRejected',
+  failed: 'helpFailed',
+};
+
+type Phase = { step: 'editing' } | { step: 'sending' } | { step: 'done'; result: SupportOutcome['status'] | 'failed' };
+
+export function HelpDialog({ t, attachment, onSend, onClose }: HelpDialogProps) {
+  const headingId = useId();
+  const descriptionId = useId();
+  const counterId = useId();
+  const requiredId = useId();
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const [kind, setKind] = useState<SupportKind>('question');
+  const [description, setDescription] = useState('');
+  const [missing, setMissing] = useState(false);
+  const [phase, setPhase] = useState<Phase>({ step: 'editing' });
+
+  useReturnFocus(dialogRef);
+  useLayoutEffect(() => focusQuietly(headingRef.current), []);
+  useLayoutEffect(() => {
+    if (phase.step === 'done') focusQuietly(closeRef.current);
+  }, [phase.step]);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      onClose();
+      return;
+    }
+    if (event.key !== 'Tab' || dialogRef.current === null) return;
+    // Modal: Tab and Shift+Tab go round inside the dialog.
+    const tabbables = tabbablesWithin(dialogRef.current);
+    const first = tabbables[0];
+    const last = tabbables.at(-1);
+    const active = (dialogRef.current.getRootNode() as Document | ShadowRoot).activeElement;
+    if (event.shiftKey && (active === first || active === headingRef.current)) {
+      event.preventDefault();
+      focusQuietly(last);
+    } else if (!event.shiftKey && active === last) {
+      event.preventDefault();
+      focusQuietly(first);
+    }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (phase.step === 'sending') return;
+    const text = description.trim();
+    if (text === '') {
+      setMissing(true);
+      focusQuietly(textareaRef.current);
+      return;
+    }
+    setPhase({ step: 'sending' });
+    try {
+      const outcome = await onSend({ kind, description: text });
+      setPhase({ step: 'done', result: outcome.status });
+    } catch {
+      setPhase({ step: 'done', result: 'failed' });
+    }
+  };
+
+  return (
+    <div className="ob-root ob-help__backdrop">
+      <div ref={dialogRef} role="dialog" aria-modal="true" aria-labelledby={headingId} className="ob-card ob-help" onKeyDown={onKeyDown}>
+        <h2 ref={headingRef} id={headingId} className="ob-heading" tabIndex={-1}>
+          {t('helpDialogTitle')}
+        </h2>
+        <div role="status" className="ob-body">
+          {phase.step === 'done' ? t(OUTCOME_MESSAGES[phase.result]) : ''}
+        </div>
+        {phase.step === 'done' ? (
+          <div className="ob-actions">
+            <button ref={closeRef} type="button" className="ob-button ob-button--primary" onClick={onClose}>
+              {t('helpClose')}
+            </button>
+          </div>
+        ) : (
+          <form className="ob-help__form" noValidate onSubmit={(event) => void submit(event)}>
+            <fieldset className="ob-help__kinds">
+              <legend className="ob-subheading">{t('helpKindLegend')}</legend>
+              {SUPPORT_KINDS.map((value) => (
+                <label key={value} className="ob-help__kind">
+                  <input type="radio" name="kind" value={value} checked={kind === value} onChange={() => setKind(value)} />
+                  <span>{t(KIND_LABELS[value])}</span>
+                </label>
+              ))}
+            </fieldset>
+            <label htmlFor={descriptionId} className="ob-subheading">
+              {t('helpDescriptionLabel')}
+            </label>
+            <textarea
+              ref={textareaRef}
+              id={descriptionId}
+              className="ob-help__description"
+              rows={5}
+              required
+              maxLength={SUPPORT_DESCRIPTION_MAX}
+              aria-invalid={missing}
+              aria-describedby={missing ? `${requiredId} ${counterId}` : counterId}
+              value={description}
+              onChange={(event) => {
+                setDescription(event.target.value);
+                if (event.target.value.trim() !== '') setMissing(false);
+              }}
+            />
+            {missing && (
+              <p id={requiredId} className="ob-help__error">
+                {t('helpDescriptionRequired')}
+              </p>
+            )}
+            <p id={counterId} className="ob-muted">
+              {t('helpDescriptionCounter', [String(description.length), String(SUPPORT_DESCRIPTION_MAX)])}
+            </p>
+            <details className="ob-help__attachment">
+              <summary>{t('helpWhatWeSend')}</summary>
+              <AttachmentList attachment={attachment} t={t} />
+            </details>
+            <div className="ob-actions">
+              <button type="button" className="ob-button" onClick={onClose}>
+                {t('helpCancel')}
+              </button>
+              <button type="submit" className="ob-button ob-button--primary" aria-disabled={phase.step === 'sending'}>
+                {phase.step === 'sending' ? t('helpSending') : t('helpSend')}
+              </button>
+            </div>
+          </form>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** The attached context in words: what the user agrees to send. */
+function AttachmentList({ attachment, t }: { attachment: SupportContext; t: Translate }) {
+  const { crm, guide, breadcrumbs, errors, environment } = attachment;
+  const none = t('helpNone');
+  return (
+    <dl className="ob-help__facts">
+      <dt>{t('helpFieldPage')}</dt>
+      <dd>{t(pageTypeKey(crm.pageType))}</dd>
+      <dt>{t('helpFieldObject')}</dt>
+      <dd>{crm.object ?? none}</dd>
+      <dt>{t('helpFieldRecordId')}</dt>
+      <dd>{crm.recordId ?? none}</dd>
+      <dt>{t('helpFieldGuideStep')}</dt>
+      <dd>{guide === null ? none : t('helpGuideStepValue', [guide.itemId, String((guide.stepIndex ?? 0) + 1)])}</dd>
+      <dt>{t('helpFieldBreadcrumbs')}</dt>
+      <dd>
+        {breadcrumbs.length === 0 ? (
+          none
+        ) : (
+          <ol className="ob-help__trail">
+            {breadcrumbs.map((crumb, index) => (
+              <li key={index}>{crumb.label}</li>
+            ))}
+          </ol>
+        )}
+      </dd>
+      <dt>{t('helpFieldErrors')}</dt>
+      <dd>
+        {errors.length === 0 ? (
+          none
+        ) : (
+          <ol className="ob-help__trail">
+            {errors.map((error, index) => (
+              <li key={index}>{error.message}</li>
+            ))}
+          </ol>
+        )}
+      </dd>
+      <dt>{t('helpFieldBrowser')}</dt>
+      <dd>{`${environment.browser}, ${environment.os}`}</dd>
+    </dl>
+  );
+}

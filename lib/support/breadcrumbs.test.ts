@@ -1,0 +1,83 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CrmContext } from '../crm/context';
+import { BreadcrumbTrail, recordClicks } from './breadcrumbs';
+
+const at = new Date('2025-03-01T10:00:00.000Z');
+const context: CrmContext = {
+  crm: 'salesforce',
+  environment: 'production',
+  pageType: 'record_view',
+  object: 'Account',
+  recordId: '001000000000001AAA',
+  surface: 'lightning',
+  host: 'acme.lightning.force.com',
+  orgName: 'acme',
+  sandboxName: null,
+  app: null,
+  listView: null,
+  url: 'https://acme.lightning.force.com/lightning/r/Account/001000000000001AAA/view',
+};
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+function setUp(html: string) {
+  document.body.innerHTML = html;
+  const trail = new BreadcrumbTrail(() => at);
+  const controller = new AbortController();
+  recordClicks(document, trail, { signal: controller.signal, ignore: (element) => element.id === 'ombord' });
+  return { trail, controller };
+}
+
+describe('BreadcrumbTrail', () => {
+  it('records navigations as page type and object, never the record id', () => {
+    const trail = new BreadcrumbTrail(() => at);
+    trail.navigated(context);
+    trail.navigated({ ...context, pageType: 'home', object: null });
+    expect(trail.list()).toEqual([
+      { at: '2025-03-01T10:00:00.000Z', kind: 'navigation', label: 'record_view Account' },
+      { at: '2025-03-01T10:00:00.000Z', kind: 'navigation', label: 'home' },
+    ]);
+  });
+
+  it('keeps the last 20', () => {
+    const trail = new BreadcrumbTrail(() => at);
+    for (let i = 0; i < 25; i += 1) trail.clicked(`Button ${i}`);
+    expect(trail.list()).toHaveLength(20);
+    expect(trail.list()[0]?.label).toBe('Button 5');
+  });
+});
+
+describe('recordClicks', () => {
+  it('records the accessible name of buttons, links, tabs and menu items', () => {
+    const { trail } = setUp(`
+      <button id="b"><span>Log a Call</span></button>
+      <a id="a" href="/x" title="ignored">Accounts</a>
+      <div id="t" role="tab" aria-labelledby="tl"></div><span id="tl">Details</span>
+      <div id="m" role="menuitem" aria-label="Edit"></div>
+      <button id="i" title="Refresh"><svg></svg></button>`);
+    document.querySelector<HTMLElement>('#b span')?.click();
+    for (const id of ['a', 't', 'm', 'i']) document.getElementById(id)?.click();
+    expect(trail.list().map((crumb) => crumb.label)).toEqual(['Log a Call', 'Accounts', 'Details', 'Edit', 'Refresh']);
+  });
+
+  it('never records input values, text fields, unlabelled elements or Ombord itself', () => {
+    const { trail } = setUp(`
+      <input id="submit" type="submit" value="kari@example.com">
+      <textarea id="text">secret</textarea>
+      <div role="button"><input id="inner" value="secret"></div>
+      <div id="plain">Kari Nordmann</div>
+      <div id="ombord"><button id="ours">Get help</button></div>`);
+    for (const id of ['submit', 'text', 'inner', 'plain', 'ours']) document.getElementById(id)?.click();
+    expect(trail.list()).toEqual([]);
+  });
+
+  it('stops when the signal aborts', () => {
+    const { trail, controller } = setUp('<button id="b">Save</button>');
+    controller.abort();
+    document.getElementById('b')?.click();
+    expect(trail.list()).toEqual([]);
+  });
+});
