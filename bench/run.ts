@@ -1,9 +1,13 @@
 /**
  * `npm run bench`: runs each benchmark section in turn and prints its table. A new benchmark
  * adds its `run…Bench` function to `sections`.
+ *
+ * `BENCH=server node --import tsx bench/run.ts` runs only the backend sections (bench/server.ts),
+ * which need no extension build.
  */
 import { runChurnBench, runTimeToFirstTooltipBench } from './guidance';
 import { runLocateBench } from './locate';
+import { runServerIngestBench, runServerLatencyBench } from './server';
 
 export interface BenchSection {
   title: string;
@@ -13,7 +17,9 @@ export interface BenchSection {
   notes: string[];
 }
 
-const sections: Array<() => Promise<BenchSection>> = [runLocateBench, runTimeToFirstTooltipBench, runChurnBench];
+const sections: Array<() => Promise<BenchSection>> = [runLocateBench, runTimeToFirstTooltipBench, runChurnBench, runServerIngestBench, runServerLatencyBench];
+const SERVER_SECTIONS: ReadonlyArray<() => Promise<BenchSection>> = [runServerIngestBench, runServerLatencyBench];
+const selected = process.env.BENCH === 'server' ? sections.filter((run) => SERVER_SECTIONS.includes(run)) : sections;
 
 function formatSection({ title, columns, rows, notes }: BenchSection): string {
   const widths = columns.map((column, i) => Math.max(column.length, ...rows.map((row) => (row[i] ?? '').length)));
@@ -30,7 +36,7 @@ function formatSection({ title, columns, rows, notes }: BenchSection): string {
   ].join('\n');
 }
 
-for (const run of sections) {
+for (const run of selected) {
   try {
     console.log(formatSection(await run()));
   } catch (error) {
