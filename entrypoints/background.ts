@@ -80,7 +80,7 @@ export default defineBackground(() => {
   const runSync = (manual = false): Promise<void> =>
     Promise.all([
       sync.tick({ manual }).catch((error: unknown) => console.error('[Ombord] sync failed', error)),
-      support.flush().catch((error: unknown) => console.error('[Ombord] sending help requests failed', error)),
+      support.flush({ manual }).catch((error: unknown) => console.error('[Ombord] sending help requests failed', error)),
     ]).then(() => undefined);
   // Only a timer handle: if the worker dies first, the next alarm sends the events.
   let soon: ReturnType<typeof setTimeout> | null = null;
@@ -143,7 +143,8 @@ export default defineBackground(() => {
     },
     'sync:status': () => sync.status(),
     async 'sync:now'() {
-      await sync.tick({ manual: true });
+      // Progress and waiting help requests alike: "Sync now" means everything, past any backoff.
+      await runSync(true);
       return sync.status();
     },
     async 'sync:enroll'(data) {

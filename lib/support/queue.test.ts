@@ -84,6 +84,17 @@ describe('support outbox', () => {
     expect(await box.queued()).toEqual([]);
   });
 
+  it('a manual flush ("Sync now") sends at once, past the backoff', async () => {
+    const { outbox: box, fetch } = outbox();
+    fetch.mockRejectedValue(new TypeError('Failed to fetch'));
+    expect(await box.submit(request(ID_A))).toEqual({ status: 'queued' });
+    fetch.mockReset();
+    fetch.mockResolvedValueOnce(ack(ID_A));
+    await box.flush({ manual: true });
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(await box.queued()).toEqual([]);
+  });
+
   it('keeps requests for later when the browser is not enrolled', async () => {
     const { outbox: box, fetch } = outbox(memoryStorage());
     expect(await box.submit(request(ID_A))).toEqual({ status: 'not_enrolled' });

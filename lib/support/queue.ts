@@ -40,7 +40,7 @@ export interface SupportOutbox {
   /** Queues the request (once per id) and tries to send everything queued at once. */
   submit(request: SupportRequest): Promise<SupportOutcome>;
   /** Sends what is queued, unless backing off; run by the sync alarm. */
-  flush(): Promise<void>;
+  flush(options?: { manual?: boolean }): Promise<void>;
   queued(): Promise<SupportRequest[]>;
 }
 
@@ -118,9 +118,9 @@ export function createSupportOutbox(deps: SupportOutboxDeps): SupportOutbox {
         return outcomes.get(valid.id) ?? { status: 'queued' };
       });
     },
-    async flush() {
+    async flush({ manual = false } = {}) {
       await withLock(deps.locks, SUPPORT_LOCK, async () => {
-        if ((await queued()).length > 0) await send(false);
+        if ((await queued()).length > 0) await send(manual);
       });
     },
   };
