@@ -92,7 +92,7 @@ class Search {
   private readonly shadowRootOf: ShadowRootOf;
   private readonly remembered: Map<string, Remembered>;
   private index: TreeIndex | null = null;
-  /** The open modal at the start of the current attempt: only what is inside it is in scope. */
+  /** The open modal as of the last `refreshScope`: only what is inside it is in scope. */
   private modal: Element | null = null;
 
   constructor(options: LocateOptions) {
@@ -106,6 +106,15 @@ class Search {
       rememberedByDocument.set(this.doc, remembered);
     }
     this.remembered = remembered;
+    this.refreshScope();
+  }
+
+  /**
+   * Looks again for an open modal: once per search and once per retry, not per target (it is
+   * a query over the whole document).
+   */
+  refreshScope(): void {
+    this.modal = openModal(this.doc);
   }
 
   /** Drops the tree index; the next `fullIndex` walks the page again. */
@@ -131,7 +140,6 @@ class Search {
     if (invalid !== null) return { ok: false, reason: 'invalid_target', tried: [], message: invalid };
     const tried: TriedStrategy[] = [];
     const { strategies } = target;
-    this.modal = openModal(this.doc);
     for (let strategyIndex = 0; strategyIndex < strategies.length; strategyIndex++) {
       const strategy = strategies[strategyIndex] as AnchorStrategy;
       const found = this.find(compileStrategy(strategy, this.doc));
@@ -334,6 +342,7 @@ function waitForRenders(
       if (done) return;
       lastRetry = performance.now();
       indexChanges();
+      search.refreshScope();
       for (const [i, entry] of pending) {
         const attempt = search.attempt(entry.target);
         if (Array.isArray(attempt)) entry.tried = attempt;
