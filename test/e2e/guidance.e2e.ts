@@ -5,10 +5,10 @@
  * clicks and input, the overlay under a strict Content-Security-Policy, and axe-core.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LocateReport } from '../../lib/crm/locate';
+import { overlayAxeViolations } from './axe';
 import { ACTIVE_PAGE, lightning, SF_IDS, STRICT_CSP_ORIGIN } from './fixture-data';
 import { isTabMessageError, launchBrowser, openTab, sendToTab, waitForContentScript, type ExtensionBrowser } from './harness';
 
@@ -217,13 +217,7 @@ describe('the overlay', () => {
     await beacon(page, 'global-search').hover();
     await launcher(page).click();
     await expect.poll(() => panel(page).isVisible()).toBe(true);
-    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-    await page.evaluate(axeSource);
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-      const result = await axe.run({ include: [{ fromShadowDom: ['ombord-overlay', 'body'] }] }, { resultTypes: ['violations'] });
-      return result.violations.map((violation) => ({ id: violation.id, targets: violation.nodes.map((node) => JSON.stringify(node.target)) }));
-    });
+    const violations = await overlayAxeViolations(page);
     expect(violations).toEqual([]);
     await page.close();
   });

@@ -15,9 +15,7 @@
  * - Backend down: a second request is "saved, sent later"; after a restart on the same port and
  *   data it arrives exactly once.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -26,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MySupportRequestsSchema, SupportContextSchema, type MySupportRequest, type SupportContext } from '../../lib/api/support';
 import type { Envelope, MessageName, MessageResponse } from '../../lib/messages';
 import { ENROLLMENT_KEY, EnrollmentSchema } from '../../lib/sync/settings';
+import { overlayAxeViolations } from './axe';
 import { createOrganisationWithToken, freePort, startBackend, type RunningBackend } from './backend';
 import { ACTIVE_PAGE, LIGHTNING_ORIGIN, lightning, SF_IDS } from './fixture-data';
 import { launchBrowser, openTab, waitForContentScript, type ExtensionBrowser } from './harness';
@@ -101,20 +100,6 @@ async function waitUntil(what: string, timeoutMs: number, condition: () => boole
   }
 }
 
-interface AxeResult {
-  violations: Array<{ id: string; nodes: Array<{ target: unknown }> }>;
-}
-
-async function axeViolations(page: Page): Promise<Array<{ id: string; targets: string[] }>> {
-  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<AxeResult> } }).axe;
-    const result = await axe.run({ include: [{ fromShadowDom: ['ombord-overlay', 'body'] }] }, { resultTypes: ['violations'] });
-    return result.violations.map((violation) => ({ id: violation.id, targets: violation.nodes.map((node) => JSON.stringify(node.target)) }));
-  });
-}
-
 describe('a help request, end to end', () => {
   let dataDir: string | undefined;
   let backend: RunningBackend | undefined;
@@ -179,7 +164,7 @@ describe('a help request, end to end', () => {
       expect(listed).toContain('fixture boom');
       expect(listed).toContain('fixture rejection');
       expect(listed).toContain('Activity');
-      expect(await axeViolations(page), 'axe-core on the open help dialog').toEqual([]);
+      expect(await overlayAxeViolations(page), 'axe-core on the open help dialog').toEqual([]);
       await dialog.getByRole('button', { name: 'Send', exact: true }).click();
       await expect.poll(() => statusText(dialog), { timeout: 10_000 }).toBe('Sent. Your CRM team will get back to you.');
       await dialog.getByRole('button', { name: 'Close' }).click();
