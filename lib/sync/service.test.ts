@@ -124,6 +124,16 @@ describe('runs', () => {
     expect(backend.received.size).toBe(2);
   });
 
+  it('once enrolled, a server that does not answer is unreachable, not a permission problem', async () => {
+    const { backend, store, sync } = await setup({ granted: false });
+    backend.down = false;
+    await sync.enroll(enrolInput);
+    await store.append([seen(1)]);
+    backend.down = true;
+    await sync.tick();
+    expect(await sync.status()).toMatchObject({ queued: 1, problem: { kind: 'unreachable' } });
+  });
+
   it('refreshes the user and the packs every 15 minutes, or when the user asks', async () => {
     const { backend, clock, sync } = await setup();
     await sync.enroll(enrolInput);

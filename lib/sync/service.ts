@@ -128,12 +128,17 @@ export function createSyncService(deps: SyncServiceDeps): SyncService {
 
   /**
    * A request with no answer to an origin the user never granted is most likely the missing
-   * permission (unless the policy set the address: then the server's CORS is what lets it in).
+   * permission — before this browser ever reached the server. Once enrolled, the server has
+   * answered from here (its CORS lets the extension in), so no answer means it is unreachable.
+   * A policy-set address is never a permission matter either.
    */
   async function describe(failure: ApiFailure, backendUrl: string): Promise<SyncProblem> {
-    if (failure.kind === 'network' && !(await readSyncSettings(storage, deps.readManaged)).locked.backendUrl) {
+    if (failure.kind === 'network') {
+      const { settings, enrollment } = await settingsAndEnrollment();
       const pattern = backendOriginPattern(backendUrl);
-      if (!(await deps.hasOriginPermission(pattern))) return { kind: 'no_permission', origin: pattern };
+      if (!settings.locked.backendUrl && enrollment === null && !(await deps.hasOriginPermission(pattern))) {
+        return { kind: 'no_permission', origin: pattern };
+      }
     }
     return problemFrom(failure, now());
   }
