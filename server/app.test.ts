@@ -191,6 +191,7 @@ describe.each(ADAPTERS)('API on %s', (adapter) => {
       ['a limit over 1000', '?limit=1001', 'limit'],
       ['a limit that is not a number', '?limit=ten', 'limit'],
       ['an unknown parameter', '?user=someone-else', 'user'],
+      ['a prototype key', '?__proto__=1', '__proto__'],
     ])('refuses %s', async (_, query, path) => {
       const error = await expectApiError(await app.request(`/v1/progress${query}`, { headers: ann.auth }), 400, 'validation_failed');
       expect(error.issues?.[0]?.path).toBe(path);

@@ -48,7 +48,8 @@ export async function readJsonBody<T>(c: Context, schema: z.ZodType<T>, what: st
  * unknown parameter is refused); a parameter given twice is refused too.
  */
 export function readQuery<T>(c: Context, schema: z.ZodType<T>): Input<T> {
-  const query: Record<string, string> = {};
+  // No prototype: `?__proto__=…` must be an unknown key the schema refuses, not a prototype change.
+  const query: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, values] of Object.entries(c.req.queries())) {
     if (values.length > 1) {
       return { ok: false, response: apiError(c, 400, 'bad_request', `Query parameter "${truncate(name, 100)}" is given ${values.length} times; give it once`) };
