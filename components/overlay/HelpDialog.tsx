@@ -8,7 +8,7 @@ import { useId, useLayoutEffect, useRef, useState, type FormEvent, type Keyboard
 import { SUPPORT_DESCRIPTION_MAX, SUPPORT_KINDS, type SupportContext, type SupportKind } from '@/lib/api/support';
 import { pageTypeKey, type MessageKey, type Translate } from '@/lib/i18n';
 import type { SupportOutcome } from '@/lib/support/queue';
-import { focusQuietly, tabbablesWithin, useReturnFocus } from './focus';
+import { focusQuietly, trapTab, useReturnFocus } from './focus';
 
 export interface HelpDialogProps {
   t: Translate;
@@ -60,19 +60,8 @@ export function HelpDialog({ t, attachment, onSend, onClose }: HelpDialogProps) 
       onClose();
       return;
     }
-    if (event.key !== 'Tab' || dialogRef.current === null) return;
     // Modal: Tab and Shift+Tab go round inside the dialog.
-    const tabbables = tabbablesWithin(dialogRef.current);
-    const first = tabbables[0];
-    const last = tabbables.at(-1);
-    const active = (dialogRef.current.getRootNode() as Document | ShadowRoot).activeElement;
-    if (event.shiftKey && (active === first || active === headingRef.current)) {
-      event.preventDefault();
-      focusQuietly(last);
-    } else if (!event.shiftKey && active === last) {
-      event.preventDefault();
-      focusQuietly(first);
-    }
+    if (dialogRef.current !== null) trapTab(event, dialogRef.current);
   };
 
   const submit = async (event: FormEvent) => {

@@ -8,7 +8,7 @@ import { useId, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import type { TourStep } from '@/lib/guides/pack';
 import type { Translate } from '@/lib/i18n';
 import { useAnchoredFloating, useCoveringFloating } from './floating';
-import { focusQuietly, tabbablesWithin, useReturnFocus } from './focus';
+import { focusQuietly, trapTab, useReturnFocus } from './focus';
 import { CloseIcon } from './icons';
 
 /** Space between the anchor and its highlight ring. */
@@ -75,7 +75,7 @@ export function TourPopover(props: TourPopoverProps) {
       event.stopPropagation();
       onClose();
     } else if (event.key === 'Tab' && modal) {
-      trapTab(event);
+      trapTab(event, event.currentTarget);
     }
   };
 
@@ -145,23 +145,4 @@ export function TourPopover(props: TourPopoverProps) {
       </div>
     </>
   );
-}
-
-/** Keeps Tab and Shift+Tab cycling inside the modal dialog. */
-function trapTab(event: KeyboardEvent<HTMLDivElement>) {
-  const tabbables = tabbablesWithin(event.currentTarget);
-  const first = tabbables[0];
-  const lastTabbable = tabbables[tabbables.length - 1];
-  if (first === undefined || lastTabbable === undefined) {
-    event.preventDefault();
-    return;
-  }
-  const active = (event.currentTarget.getRootNode() as Document | ShadowRoot).activeElement;
-  if (event.shiftKey && active === first) {
-    event.preventDefault();
-    focusQuietly(lastTabbable);
-  } else if (!event.shiftKey && active === lastTabbable) {
-    event.preventDefault();
-    focusQuietly(first);
-  }
 }

@@ -33,6 +33,30 @@ export function tabbablesWithin(container: Element): HTMLElement[] {
 }
 
 /**
+ * Keeps Tab and Shift+Tab going round inside a modal `container`. Shift+Tab from something that
+ * is not itself a Tab stop (the heading a dialog focuses when it opens) goes to the last one.
+ */
+export function trapTab(event: { key: string; shiftKey: boolean; preventDefault(): void }, container: Element): void {
+  if (event.key !== 'Tab') return;
+  const tabbables = tabbablesWithin(container);
+  const first = tabbables[0];
+  const last = tabbables.at(-1);
+  if (first === undefined || last === undefined) {
+    event.preventDefault();
+    return;
+  }
+  const active = (container.getRootNode() as Document | ShadowRoot).activeElement;
+  const onAStop = active instanceof HTMLElement && tabbables.includes(active);
+  if (event.shiftKey && (active === first || !onAStop)) {
+    event.preventDefault();
+    focusQuietly(last);
+  } else if (!event.shiftKey && active === last) {
+    event.preventDefault();
+    focusQuietly(first);
+  }
+}
+
+/**
  * Remembers what had focus when the component mounted and gives it back when the component
  * unmounts — but only if focus is still ours (inside `containerRef`) or lost to `<body>`, so a
  * user who has moved on into the CRM is not pulled back. A layout-effect cleanup runs before
