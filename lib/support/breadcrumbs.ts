@@ -5,6 +5,7 @@
  */
 import type { SupportContext } from '../api/support';
 import type { CrmContext } from '../crm/context';
+import { accessibleName, roleOf } from '../crm/locate/accessible-name';
 import { Trail, trimText } from './trail';
 
 export type Breadcrumb = SupportContext['breadcrumbs'][number];
@@ -72,25 +73,10 @@ export function recordClicks(
 }
 
 /**
- * A control's name as assistive technology would mostly say it: `aria-label`, the text of
- * `aria-labelledby`, its own text, then `title`. Text inside nested text entries is skipped.
+ * A control's name as assistive technology says it (the locator's computation). A control that
+ * wraps a text entry gets no name from its content, so nothing typed can slip into the trail.
  */
 export function accessibleLabel(control: Element): string {
-  const ariaLabel = control.getAttribute('aria-label')?.trim();
-  if (ariaLabel) return ariaLabel;
-  const labelledBy = control.getAttribute('aria-labelledby');
-  if (labelledBy) {
-    const root = control.getRootNode() as Document | ShadowRoot;
-    const text = labelledBy
-      .split(/\s+/)
-      .map((id) => root.getElementById?.(id)?.textContent ?? '')
-      .join(' ')
-      .trim();
-    if (text) return text;
-  }
-  if (control.querySelector(TEXT_ENTRY) === null) {
-    const text = control.textContent?.trim();
-    if (text) return text;
-  }
-  return control.getAttribute('title')?.trim() ?? '';
+  const wrapsTextEntry = control.querySelector(TEXT_ENTRY) !== null;
+  return accessibleName(control, wrapsTextEntry ? null : roleOf(control));
 }
