@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.output/', '.wxt/', 'node_modules/', 'test-results/', 'data/'] },
+  { ignores: ['.output/', '.wxt/', 'node_modules/', 'test-results/', 'data/', 'server/inbox/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,6 @@
 /**
  * The operator's command line for the backend (`npm run admin -- <command>`): organisations,
- * enrollment tokens, content packs, devices and users, straight on the database the server
+ * enrollment tokens, content packs, devices, users, staff accounts and webhooks, straight on the database the server
  * uses (`DATABASE_URL`, else `$DATA_DIR/ombord.db`). Exit codes: 0 done, 1 refused or failed,
  * 2 wrong usage.
  */
@@ -9,12 +9,15 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { EnrollResponseSchema } from '../lib/api';
+import { EnrollResponseSchema, STAFF_PASSWORD_MAX, STAFF_PASSWORD_MIN, StaffRoleSchema } from '../lib/api';
 import { LocaleSchema } from '../lib/guides/pack';
 import { parsePackJson } from '../lib/guides/validate';
 import { storeLocationFromEnv, type Env } from '../server/config';
 import { openStore } from '../server/store/open';
+import { hashPassword } from '../server/store/passwords';
 import { StoreConflictError, type Organisation, type Store } from '../server/store/store';
+import { WEBHOOK_EVENT_TYPES, WebhookEventTypeSchema, type WebhookEventType } from '../server/webhooks/events';
+import { WebhookFormatSchema } from '../server/webhooks/format';
 
 const GROUPS: Record<string, string> = {
   org: 'Organisations',
@@ -22,15 +25,38 @@ const GROUPS: Record<string, string> = {
   pack: 'Content packs',
   device: 'Devices',
   user: 'Users',
+  staff: 'Staff accounts (they sign in to the support inbox at /inbox/)',
+  webhook: 'Webhooks (new support requests and replies, to Slack, Teams or your own receiver)',
 };
 
 export interface AdminIo {
   env: Env;
   out: (line: string) => void;
   err: (line: string) => void;
+  /**
+   * Asks for a secret when `OMBORD_STAFF_PASSWORD` is not set: without echo on a terminal, else
+   * the first line of standard input. Absent: there is nowhere to ask.
+   */
+  readSecret?: (prompt: string) => Promise<string>;
 }
 
-type Options = { org?: string; expires?: string; roles?: string; teams?: string; locale?: string; help?: boolean };
+type Options = {
+  org?: string;
+  expires?: string;
+  roles?: string;
+  teams?: string;
+  locale?: string;
+  url?: string;
+  format?: string;
+  events?: string;
+  id?: string;
+  failed?: boolean;
+  email?: string;
+  role?: string;
+  name?: string;
+  minutes?: string;
+  help?: boolean;
+};
 
 /** A mistake in the command line: usage text, exit code 2. */
 class UsageError extends Error {}
@@ -48,6 +74,7 @@ interface Command {
 }
 
 const AudienceList = EnrollResponseSchema.shape.user.shape.roles;
+const WEBHOOK_DELIVERIES_SHOWN = 100;
 
 const commands: Record<string, Command> = {
   'org create': {
@@ -76,6 +103,18 @@ const commands: Record<string, Command> = {
       const organisations = await store.listOrganisations();
       if (organisations.length === 0) return out('No organisations yet; create one with: npm run admin -- org create <name>');
       table(out, ['id', 'name', 'created'], organisations.map((org) => [org.id, org.name, org.createdAt]));
+    },
+  },
+  'org set-champion-window': {
+    usage: 'org set-champion-window --org <org> --minutes <n>',
+    summary: "how long a team's champions have a new request before it goes to the central team (default 240)",
+    args: { names: '', count: 0 },
+    options: ['org', 'minutes'],
+    async run(store, _args, options, { out }) {
+      const organisation = await requireOrganisation(store, options);
+      const minutes = parseMinutes(options.minutes);
+      await store.setChampionWindow(organisation.id, minutes);
+      out(`Requests to champions in "${organisation.name}" now go to the central team after ${minutes} minutes unanswered (requests already routed keep their time)`);
     },
   },
   'token issue': {
@@ -254,6 +293,166 @@ const commands: Record<string, Command> = {
       out(`${user.email} in "${organisation.name}": roles ${user.roles.join(', ') || '(none)'}; teams ${user.teams.join(', ') || '(none)'}; locale ${user.locale ?? '(browser default)'}`);
     },
   },
+  'staff create': {
+    usage: 'staff create --org <org> --email <email> --role admin|support|champion [--name <name>] [--teams a,b]',
+    summary:
+      'create a staff account (or update its role and password, enabling it again); champions answer for --teams.\n      The password comes from OMBORD_STAFF_PASSWORD or standard input, never the command line',
+    args: { names: '', count: 0 },
+    options: ['org', 'email', 'role', 'name', 'teams'],
+    async run(store, _args, options, io) {
+      const organisation = await requireOrganisation(store, options);
+      const email = requireEmail('staff create', options);
+      const role = StaffRoleSchema.safeParse(options.role);
+      if (!role.success) throw new UsageError(`"staff create" needs --role admin, support or champion${options.role === undefined ? '' : `, not "${options.role}"`}`);
+      const name = options.name?.trim();
+      if (name !== undefined && (name.length === 0 || name.length > 200)) throw new CommandError('--name: 1 to 200 characters');
+      const teams = options.teams === undefined ? undefined : parseList('--teams', options.teams);
+      const passwordHash = await hashPassword(await staffPassword(io));
+      let result;
+      try {
+        result = await store.setStaffAccount(organisation.id, { email, role: role.data, ...(name !== undefined && { displayName: name }), ...(teams !== undefined && { teams }), passwordHash });
+      } catch (error) {
+        if (error instanceof StoreConflictError) throw new CommandError(error.message);
+        throw error;
+      }
+      const { account, created } = result;
+      const answers = account.role === 'champion' ? `, champion for ${account.teams.join(', ') || 'no team yet (give --teams, or they see no requests)'}` : '';
+      io.out(`${created ? 'Created' : 'Updated'} ${account.role} ${account.email} in "${organisation.name}"${answers}. They sign in at <server>/inbox/`);
+    },
+  },
+  'staff list': {
+    usage: 'staff list --org <org>',
+    summary: 'list staff accounts (never their passwords)',
+    args: { names: '', count: 0 },
+    options: ['org'],
+    async run(store, _args, options, { out }) {
+      const organisation = await requireOrganisation(store, options);
+      const accounts = await store.listStaffAccounts(organisation.id);
+      if (accounts.length === 0) return out(`"${organisation.name}" has no staff accounts; create one with: npm run admin -- staff create --org "${organisation.name}" --email <email> --role admin`);
+      table(
+        out,
+        ['email', 'name', 'role', 'teams', 'status', 'created', 'password changed'],
+        accounts.map((account) => [
+          account.email,
+          account.displayName ?? '-',
+          account.role,
+          account.role === 'champion' ? account.teams.join(',') || '(none)' : '-',
+          account.disabledAt === null ? 'active' : `disabled ${account.disabledAt}`,
+          account.createdAt,
+          account.passwordChangedAt,
+        ]),
+      );
+    },
+  },
+  'staff disable': {
+    usage: 'staff disable --email <email>',
+    summary: 'refuse the account from now on and end its sessions (staff create enables it again)',
+    args: { names: '', count: 0 },
+    options: ['email'],
+    async run(store, _args, options, { out }) {
+      const email = requireEmail('staff disable', options);
+      const account = await store.disableStaffAccount(email);
+      if (account === null) throw new CommandError(`No staff account "${email}"; see npm run admin -- staff list --org <org>`);
+      out(`Disabled ${account.email}; its sessions ended at once`);
+    },
+  },
+  'staff set-password': {
+    usage: 'staff set-password --email <email>',
+    summary: 'set a new password (from OMBORD_STAFF_PASSWORD or standard input) and end the sessions signed in with the old one',
+    args: { names: '', count: 0 },
+    options: ['email'],
+    async run(store, _args, options, io) {
+      const email = requireEmail('staff set-password', options);
+      if ((await store.findStaffLogin(email)) === null) throw new CommandError(`No staff account "${email}"; see npm run admin -- staff list --org <org>`);
+      const account = await store.setStaffPassword(email, await hashPassword(await staffPassword(io)));
+      if (account === null) throw new CommandError(`No staff account "${email}"; see npm run admin -- staff list --org <org>`);
+      io.out(`Changed the password of ${account.email}; its sessions signed in with the old one have ended`);
+    },
+  },
+  'webhook add': {
+    usage: 'webhook add --org <org> --url <url> --format slack|teams|json [--events a,b]',
+    summary: `post support events to a URL (https:, or http: to this machine); the signing secret is printed once.\n      Events: ${WEBHOOK_EVENT_TYPES.join(', ')} (default: all)`,
+    args: { names: '', count: 0 },
+    options: ['org', 'url', 'format', 'events'],
+    async run(store, _args, options, { out }) {
+      const organisation = await requireOrganisation(store, options);
+      if (options.url === undefined || options.url.trim() === '') throw new UsageError('"webhook add" needs --url <url>');
+      const format = WebhookFormatSchema.safeParse(options.format);
+      if (!format.success) throw new UsageError(`"webhook add" needs --format slack, teams or json${options.format === undefined ? '' : `, not "${options.format}"`}`);
+      const events = options.events === undefined ? [...WEBHOOK_EVENT_TYPES] : parseEventList(options.events);
+      const result = await store.addWebhook(organisation.id, { url: options.url, format: format.data, events });
+      if (!result.ok) throw new CommandError(`--url: ${result.error}`);
+      const { webhook, secret } = result;
+      out(`Added webhook ${webhook.id} to "${organisation.name}": ${webhook.format} messages to ${webhook.url} on ${webhook.events.join(', ')}`);
+      out('Its signing secret (X-Ombord-Signature is an HMAC-SHA256 with it; see server/backend.design.md):');
+      out('');
+      out(`  ${secret}`);
+      out('');
+      out('It is shown only now. Slack and Teams do not check it; a receiver of your own should.');
+    },
+  },
+  'webhook list': {
+    usage: 'webhook list --org <org>',
+    summary: "list webhooks (URLs without their path, which is often a credential; never the secrets)",
+    args: { names: '', count: 0 },
+    options: ['org'],
+    async run(store, _args, options, { out }) {
+      const organisation = await requireOrganisation(store, options);
+      const webhooks = await store.listWebhooks(organisation.id);
+      if (webhooks.length === 0) return out(`"${organisation.name}" has no webhooks; add one with: npm run admin -- webhook add --org "${organisation.name}" --url <url> --format slack|teams|json`);
+      table(
+        out,
+        ['id', 'format', 'status', 'events', 'url', 'created'],
+        webhooks.map((webhook) => [
+          webhook.id,
+          webhook.format,
+          webhook.disabledAt === null ? 'active' : `disabled ${webhook.disabledAt} (410 Gone)`,
+          webhook.events.join(','),
+          withoutPath(webhook.url),
+          webhook.createdAt,
+        ]),
+      );
+    },
+  },
+  'webhook remove': {
+    usage: 'webhook remove --id <webhookId>',
+    summary: 'delete a webhook and its deliveries, sent or not',
+    args: { names: '', count: 0 },
+    options: ['id'],
+    async run(store, _args, options, { out }) {
+      const id = options.id?.trim() ?? '';
+      if (id === '') throw new UsageError('"webhook remove" needs --id <webhookId>');
+      const removed = await store.removeWebhook(id);
+      if (removed === null) throw new CommandError(`No webhook with id "${id}"; see npm run admin -- webhook list --org <org>`);
+      out(`Removed webhook ${removed.webhook.id} (${removed.webhook.format}, ${withoutPath(removed.webhook.url)}) and its ${removed.deliveries === 1 ? '1 delivery' : `${removed.deliveries} deliveries`}`);
+    },
+  },
+  'webhook deliveries': {
+    usage: 'webhook deliveries --org <org> [--failed]',
+    summary: `the newest ${WEBHOOK_DELIVERIES_SHOWN} deliveries (or failed ones) with their last answer`,
+    args: { names: '', count: 0 },
+    options: ['org', 'failed'],
+    async run(store, _args, options, { out }) {
+      const organisation = await requireOrganisation(store, options);
+      const failedOnly = options.failed === true;
+      const deliveries = await store.listWebhookDeliveries(organisation.id, { failedOnly, limit: WEBHOOK_DELIVERIES_SHOWN });
+      if (deliveries.length === 0) return out(`"${organisation.name}" has no ${failedOnly ? 'failed ' : ''}webhook deliveries`);
+      table(
+        out,
+        ['id', 'webhook', 'event', 'state', 'attempts', 'last status', 'at', 'last error'],
+        deliveries.map((delivery) => [
+          delivery.id,
+          delivery.webhookId,
+          delivery.eventType,
+          delivery.state,
+          String(delivery.attempts),
+          delivery.lastStatus === null ? '-' : String(delivery.lastStatus),
+          delivery.deliveredAt ?? delivery.failedAt ?? (delivery.nextAttemptAt === null ? '-' : `next ${delivery.nextAttemptAt}`),
+          delivery.lastError ?? '-',
+        ]),
+      );
+    },
+  },
 };
 
 export const USAGE = [
@@ -283,6 +482,15 @@ export async function runAdmin(argv: readonly string[], io: AdminIo): Promise<nu
         roles: { type: 'string' },
         teams: { type: 'string' },
         locale: { type: 'string' },
+        url: { type: 'string' },
+        format: { type: 'string' },
+        events: { type: 'string' },
+        id: { type: 'string' },
+        failed: { type: 'boolean' },
+        email: { type: 'string' },
+        role: { type: 'string' },
+        name: { type: 'string' },
+        minutes: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -348,12 +556,54 @@ async function requireOrganisation(store: Store, options: Options): Promise<Orga
   return organisation;
 }
 
+function requireEmail(name: string, options: Options): string {
+  const email = options.email?.trim() ?? '';
+  if (email === '') throw new UsageError(`"${name}" needs --email <email>`);
+  if (!z.email().max(320).safeParse(email).success) throw new CommandError(`"${email}" is not an email address`);
+  return email.toLowerCase();
+}
+
+/** `OMBORD_STAFF_PASSWORD`, else asked for; never an argument, which other users of the machine can see in the process list. */
+async function staffPassword(io: AdminIo): Promise<string> {
+  const fromEnv = io.env.OMBORD_STAFF_PASSWORD;
+  const password = fromEnv !== undefined && fromEnv !== '' ? fromEnv : await io.readSecret?.('Password for the staff account: ');
+  if (password === undefined) throw new CommandError('Give the password in OMBORD_STAFF_PASSWORD or on standard input');
+  if (password.length < STAFF_PASSWORD_MIN) {
+    throw new CommandError(`The password must be at least ${STAFF_PASSWORD_MIN} characters (got ${password.length}); a few words make a good one`);
+  }
+  if (password.length > STAFF_PASSWORD_MAX) throw new CommandError(`The password must be at most ${STAFF_PASSWORD_MAX} characters`);
+  return password;
+}
+
+function parseMinutes(text: string | undefined): number {
+  const minutes = Number(text);
+  if (text === undefined || !/^\d+$/.test(text.trim()) || minutes > 43_200) {
+    throw new UsageError(`--minutes takes a whole number of minutes from 0 to 43200 (30 days)${text === undefined ? '' : `, not "${text}"`}`);
+  }
+  return minutes;
+}
+
 function parseDays(text: string): number {
   const days = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(days > 0) || days > 3650) {
     throw new UsageError(`--expires takes a number of days, more than 0 and at most 3650, not "${text}"`);
   }
   return days;
+}
+
+function parseEventList(text: string): WebhookEventType[] {
+  const names = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !WebhookEventTypeSchema.safeParse(name).success);
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--events takes ${WEBHOOK_EVENT_TYPES.join(', ')} separated by commas${unknown.length > 0 ? `, not: ${unknown.join(', ')}` : ''}`);
+  }
+  return WEBHOOK_EVENT_TYPES.filter((type) => names.includes(type));
+}
+
+/** A webhook URL's path is often its credential (Slack, Teams): listings show the origin only. */
+function withoutPath(url: string): string {
+  const { origin, pathname, search } = new URL(url);
+  return pathname === '/' && search === '' ? origin : `${origin}/…`;
 }
 
 function parseList(option: string, text: string): string[] {
@@ -370,10 +620,49 @@ function table(out: (line: string) => void, header: string[], rows: string[][]):
   for (const row of rows) out(line(row));
 }
 
+/**
+ * One line from standard input. On a terminal the prompt goes to stderr and nothing typed is
+ * echoed; piped input (`… | npm run admin -- staff create …`) is read as it comes.
+ */
+function readSecretFromStdin(prompt: string): Promise<string> {
+  const { stdin, stderr } = process;
+  return new Promise((resolve, reject) => {
+    let line = '';
+    const finish = (error?: Error) => {
+      stdin.off('data', onData);
+      stdin.off('end', onEnd);
+      if (stdin.isTTY) {
+        stdin.setRawMode(false);
+        stderr.write('\n');
+      }
+      stdin.pause();
+      if (error === undefined) resolve(line);
+      else reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\n' || char === '\r') return finish();
+        if (char === '\u0003') return finish(new CommandError('Cancelled'));
+        if (stdin.isTTY && (char === '\u007f' || char === '\b')) line = line.slice(0, -1);
+        else line += char;
+      }
+    };
+    const onEnd = () => finish();
+    if (stdin.isTTY) {
+      stderr.write(prompt);
+      stdin.setRawMode(true);
+    }
+    stdin.on('data', onData);
+    stdin.on('end', onEnd);
+    stdin.resume();
+  });
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   process.exitCode = await runAdmin(process.argv.slice(2), {
     env: process.env,
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
+    readSecret: readSecretFromStdin,
   });
 }

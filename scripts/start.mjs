@@ -1,14 +1,19 @@
-// `npm start`: builds the Chrome/Edge extension, starts the backend (SQLite in ./data unless
-// DATABASE_URL is set) and says how to connect the two. On a new database it creates a demo
-// organisation with the starter packs published and prints its enrollment token. Ctrl-C stops
-// the backend cleanly.
+// `npm start`: builds the Chrome/Edge extension and the support inbox page, starts the backend
+// (SQLite in ./data unless DATABASE_URL is set) and says how to connect the two. On a new
+// database it creates a demo organisation with the starter packs published and prints its
+// enrollment token and the inbox admin's generated password. Ctrl-C stops the backend cleanly.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { register } from 'tsx/esm/api';
 
-const build = spawnSync('npx', ['wxt', 'build'], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+for (const [command, args] of [
+  ['npx', ['wxt', 'build']],
+  ['npm', ['run', 'build:inbox']],
+]) {
+  const build = spawnSync(command, args, { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 // The backend is TypeScript: load it through tsx, as `npm run server` does.
 register();
@@ -37,6 +42,17 @@ const packFiles = readdirSync(packsDir)
 const seed = await seedDemoIfEmpty(backend.store, packFiles);
 
 const dir = resolve('.output/chrome-mv3');
+// Browsers keep the inbox's Secure session cookie over plain http only on loopback.
+const inboxUrl = `http://127.0.0.1:${new URL(backend.url).port}/inbox/`;
+const inbox = seed
+  ? `Support inbox: ${inboxUrl}
+Sign in as ${seed.inboxAdmin.email} with this password (shown only now):
+
+  ${seed.inboxAdmin.password}
+
+(change it with: npm run admin -- staff set-password --email ${seed.inboxAdmin.email})`
+  : `Support inbox: ${inboxUrl}
+Create staff accounts with: npm run admin -- staff create --org <organisation> --email <email> --role admin`;
 const connect = seed
   ? `A new database: created the organisation "${seed.organisation.name}" with ${seed.published.length} starter pack(s) published
 (${seed.published.join(', ') || 'none'}).${
@@ -58,6 +74,8 @@ Ombord is built: ${dir}
 Backend: ${backend.url}  (${describeStore(config.store)})
 
 ${connect}
+
+${inbox}
 
 Load it in Chrome or Edge:
   1. Open chrome://extensions (Edge: edge://extensions).

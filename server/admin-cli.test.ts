@@ -4,11 +4,15 @@
  * but process start-up); a few run the real process (`node --import tsx scripts/admin.ts`).
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from './store/open';
+import { openDatabase, openStore } from './store/open';
+import { enqueueWebhookEvent } from './store/kysely-webhooks';
+import { supportReplyCreated } from './webhooks/events';
+import { verifyPassword } from './store/passwords';
 import { runAdmin } from '../scripts/admin';
 
 const dirs: string[] = [];
@@ -177,6 +181,88 @@ describe('admin CLI', () => {
   });
 });
 
+describe('admin CLI webhooks', () => {
+  it('adds a webhook printing its secret once, lists it without secret or path, refuses bad input', async () => {
+    const dir = dataDir();
+    await admin(dir, 'org', 'create', 'Acme');
+    const url = 'https://hooks.slack.com/services/T0/B0/credential-part';
+    const added = await admin(dir, 'webhook', 'add', '--org', 'Acme', '--url', url, '--format', 'slack', '--events', 'support.reply.created');
+    expect(added.code, added.stderr).toBe(0);
+    const secret = /^ {2}([A-Za-z0-9_-]{43})$/m.exec(added.stdout)?.[1] ?? '';
+    const webhookId = /Added webhook ([0-9a-f-]{36})/.exec(added.stdout)?.[1] ?? '';
+    expect(secret).not.toBe('');
+    expect(added.stdout).toContain(`slack messages to ${url} on support.reply.created`);
+
+    const listed = await admin(dir, 'webhook', 'list', '--org', 'Acme');
+    expect(listed.stdout).toMatch(new RegExp(`${webhookId}\\s+slack\\s+active\\s+support\\.reply\\.created\\s+https://hooks\\.slack\\.com/…`));
+    expect(listed.stdout).not.toContain('credential-part');
+    expect(listed.stdout).not.toContain(secret);
+    const all = await admin(dir, 'webhook', 'add', '--org', 'Acme', '--url', 'http://127.0.0.1:9/receiver', '--format', 'json');
+    expect(all.stdout).toContain('on support.request.created, support.reply.created');
+
+    const insecure = await admin(dir, 'webhook', 'add', '--org', 'Acme', '--url', 'http://hooks.example.com/x', '--format', 'json');
+    expect(insecure.code).toBe(1);
+    expect(insecure.stderr).toContain('must use https:');
+    const badFormat = await admin(dir, 'webhook', 'add', '--org', 'Acme', '--url', url, '--format', 'xml');
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toContain('needs --format slack, teams or json, not "xml"');
+    expect((await admin(dir, 'webhook', 'add', '--org', 'Acme', '--format', 'json')).stderr).toContain('needs --url');
+    const badEvents = await admin(dir, 'webhook', 'add', '--org', 'Acme', '--url', url, '--format', 'json', '--events', 'support.reply.created,bogus');
+    expect(badEvents.code).toBe(2);
+    expect(badEvents.stderr).toContain('not: bogus');
+    expect((await admin(dir, 'webhook', 'remove')).code).toBe(2);
+    expect((await admin(dir, 'webhook', 'list', '--org', 'Acme', '--failed')).code).toBe(2);
+  });
+
+  it('lists deliveries (all or failed) and removes a webhook with its deliveries', async () => {
+    const dir = dataDir();
+    await admin(dir, 'org', 'create', 'Acme');
+    expect((await admin(dir, 'webhook', 'deliveries', '--org', 'Acme')).stdout).toContain('"Acme" has no webhook deliveries');
+    const added = await admin(dir, 'webhook', 'add', '--org', 'Acme', '--url', 'https://receiver.example/ombord', '--format', 'json');
+    const webhookId = /Added webhook ([0-9a-f-]{36})/.exec(added.stdout)?.[1] ?? '';
+
+    const location = { kind: 'sqlite', file: join(dir, 'ombord.db') } as const;
+    const db = openDatabase(location);
+    const store = openStore(location);
+    try {
+      const organisation = await store.findOrganisation('Acme');
+      for (let index = 0; index < 2; index++) {
+        const event = supportReplyCreated({
+          requestId: randomUUID(),
+          requestDescription: 'Save fails',
+          replyId: randomUUID(),
+          author: { displayName: 'Sam', role: 'support' },
+          body: 'Fixed',
+          status: 'answered',
+        });
+        await enqueueWebhookEvent(db, organisation?.id ?? '', event, new Date().toISOString());
+      }
+      const [claimed] = await store.claimWebhookDeliveries({ now: new Date(), leaseMs: 60_000, limit: 1 });
+      if (claimed === undefined) throw new Error('nothing to claim');
+      await store.settleWebhookDelivery(claimed, { result: 'failed', status: 404, error: 'HTTP 404: no_service' }, new Date());
+    } finally {
+      await db.destroy();
+      await store.close();
+    }
+
+    const deliveries = await admin(dir, 'webhook', 'deliveries', '--org', 'Acme');
+    expect(deliveries.stdout.match(/support\.reply\.created/g)).toHaveLength(2);
+    expect(deliveries.stdout).toMatch(/pending\s+0\s+-\s+next /);
+    const failed = await admin(dir, 'webhook', 'deliveries', '--org', 'Acme', '--failed');
+    expect(failed.stdout.match(/support\.reply\.created/g)).toHaveLength(1);
+    expect(failed.stdout).toMatch(/failed\s+1\s+404\s+\S+\s+HTTP 404: no_service/);
+
+    const removed = await admin(dir, 'webhook', 'remove', '--id', webhookId);
+    expect(removed.code).toBe(0);
+    expect(removed.stdout).toContain(`Removed webhook ${webhookId} (json, https://receiver.example/…) and its 2 deliveries`);
+    expect((await admin(dir, 'webhook', 'list', '--org', 'Acme')).stdout).toContain('"Acme" has no webhooks');
+    expect((await admin(dir, 'webhook', 'deliveries', '--org', 'Acme')).stdout).toContain('no webhook deliveries');
+    const again = await admin(dir, 'webhook', 'remove', '--id', webhookId);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`No webhook with id "${webhookId}"`);
+  });
+});
+
 describe('admin CLI as a process', { timeout: 60_000 }, () => {
   it('prints to stdout and stderr and exits 0, 1 or 2', async () => {
     const dir = dataDir();
@@ -193,5 +279,137 @@ describe('admin CLI as a process', { timeout: 60_000 }, () => {
     const unknown = await adminProcess(dir, 'frobnicate');
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
     expect(unknown.stderr).toContain('Unknown command');
+  });
+});
+
+describe('admin CLI staff accounts', { timeout: 60_000 }, () => {
+  const PASSWORD = 'a long enough passphrase';
+
+  async function staffAdmin(dir: string, secret: { env?: string; stdin?: string }, ...args: string[]) {
+    let stdout = '';
+    let stderr = '';
+    const prompts: string[] = [];
+    const code = await runAdmin(args, {
+      env: { DATA_DIR: dir, ...(secret.env !== undefined && { OMBORD_STAFF_PASSWORD: secret.env }) },
+      out: (line) => (stdout += `${line}\n`),
+      err: (line) => (stderr += `${line}\n`),
+      ...(secret.stdin !== undefined && {
+        readSecret: (prompt: string) => {
+          prompts.push(prompt);
+          return Promise.resolve(secret.stdin ?? '');
+        },
+      }),
+    });
+    return { code, stdout, stderr, prompts };
+  }
+
+  async function signsIn(dir: string, email: string, password: string): Promise<boolean> {
+    const store = storeIn(dir);
+    try {
+      const login = await store.findStaffLogin(email);
+      return login !== null && login.account.disabledAt === null && (await verifyPassword(login.passwordHash, password));
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('creates staff with a password from OMBORD_STAFF_PASSWORD or standard input, never the command line', async () => {
+    const dir = dataDir();
+    await admin(dir, 'org', 'create', 'Acme');
+    const created = await staffAdmin(dir, { env: PASSWORD }, 'staff', 'create', '--org', 'Acme', '--email', 'Ann@Acme.example', '--role', 'admin', '--name', 'Ann Admin');
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout).toContain('Created admin ann@acme.example in "Acme". They sign in at <server>/inbox/');
+    expect(await signsIn(dir, 'ann@acme.example', PASSWORD)).toBe(true);
+
+    const asked = await staffAdmin(dir, { stdin: PASSWORD }, 'staff', 'create', '--org', 'Acme', '--email', 'cham@acme.example', '--role', 'champion', '--teams', 'north, south');
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.prompts).toEqual(['Password for the staff account: ']);
+    expect(asked.stdout).toContain('Created champion cham@acme.example in "Acme", champion for north, south.');
+    expect(await signsIn(dir, 'cham@acme.example', PASSWORD)).toBe(true);
+
+    const short = await staffAdmin(dir, { env: 'too short' }, 'staff', 'create', '--org', 'Acme', '--email', 'x@acme.example', '--role', 'support');
+    expect(short).toMatchObject({ code: 1 });
+    expect(short.stderr).toContain('at least 12 characters');
+    const nowhere = await staffAdmin(dir, {}, 'staff', 'create', '--org', 'Acme', '--email', 'x@acme.example', '--role', 'support');
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain('OMBORD_STAFF_PASSWORD');
+    expect((await staffAdmin(dir, { env: PASSWORD }, 'staff', 'create', '--org', 'Acme', '--email', 'x@acme.example', '--role', 'support', '--password', PASSWORD)).code).toBe(2);
+    expect((await staffAdmin(dir, { env: PASSWORD }, 'staff', 'create', '--org', 'Acme', '--email', 'x@acme.example', '--role', 'owner')).code).toBe(2);
+    expect((await staffAdmin(dir, { env: PASSWORD }, 'staff', 'create', '--org', 'Acme', '--role', 'support')).code).toBe(2);
+    expect((await staffAdmin(dir, { env: PASSWORD }, 'staff', 'create', '--org', 'Acme', '--email', 'not-an-email', '--role', 'support')).code).toBe(1);
+  });
+
+  it('keeps a staff email to one organisation, updates, lists, disables and resets passwords', async () => {
+    const dir = dataDir();
+    await admin(dir, 'org', 'create', 'Acme');
+    await admin(dir, 'org', 'create', 'Other');
+    expect((await staffAdmin(dir, { env: PASSWORD }, 'staff', 'create', '--org', 'Acme', '--email', 'sam@acme.example', '--role', 'champion')).stdout).toContain(
+      'champion for no team yet',
+    );
+    const elsewhere = await staffAdmin(dir, { env: PASSWORD }, 'staff', 'create', '--org', 'Other', '--email', 'sam@acme.example', '--role', 'admin');
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain('already a staff account of another organisation');
+    const updated = await staffAdmin(dir, { env: 'another long passphrase' }, 'staff', 'create', '--org', 'Acme', '--email', 'sam@acme.example', '--role', 'support');
+    expect(updated.stdout).toContain('Updated support sam@acme.example');
+    expect(await signsIn(dir, 'sam@acme.example', PASSWORD)).toBe(false);
+    expect(await signsIn(dir, 'sam@acme.example', 'another long passphrase')).toBe(true);
+
+    const disabled = await staffAdmin(dir, {}, 'staff', 'disable', '--email', 'SAM@acme.example');
+    expect(disabled.stdout).toContain('Disabled sam@acme.example; its sessions ended at once');
+    expect(await signsIn(dir, 'sam@acme.example', 'another long passphrase')).toBe(false);
+    expect((await admin(dir, 'staff', 'list', '--org', 'Acme')).stdout).toMatch(/sam@acme\.example\s+-\s+support\s+-\s+disabled \d{4}-/);
+    expect((await admin(dir, 'staff', 'list', '--org', 'Other')).stdout).toContain('"Other" has no staff accounts');
+    expect((await staffAdmin(dir, {}, 'staff', 'disable', '--email', 'nobody@acme.example')).code).toBe(1);
+
+    await staffAdmin(dir, { env: PASSWORD }, 'staff', 'create', '--org', 'Acme', '--email', 'ann@acme.example', '--role', 'admin');
+    const reset = await staffAdmin(dir, { stdin: 'a third long passphrase' }, 'staff', 'set-password', '--email', 'ann@acme.example');
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(await signsIn(dir, 'ann@acme.example', 'a third long passphrase')).toBe(true);
+    expect((await staffAdmin(dir, { env: PASSWORD }, 'staff', 'set-password', '--email', 'nobody@acme.example')).code).toBe(1);
+    expect((await staffAdmin(dir, { stdin: 'short' }, 'staff', 'set-password', '--email', 'ann@acme.example')).code).toBe(1);
+  });
+
+  it('sets the champion window; explains the staff commands in --help', async () => {
+    const dir = dataDir();
+    await admin(dir, 'org', 'create', 'Acme');
+    const set = await admin(dir, 'org', 'set-champion-window', '--org', 'Acme', '--minutes', '90');
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('after 90 minutes unanswered');
+    const db = openDatabase({ kind: 'sqlite', file: join(dir, 'ombord.db') });
+    try {
+      expect((await db.selectFrom('organisations').select('champion_window_minutes').executeTakeFirstOrThrow()).champion_window_minutes).toBe(90);
+    } finally {
+      await db.destroy();
+    }
+    for (const minutes of ['-1', '1.5', 'soon', '43201']) expect((await admin(dir, 'org', 'set-champion-window', '--org', 'Acme', '--minutes', minutes)).code, minutes).toBe(2);
+    expect((await admin(dir, 'org', 'set-champion-window', '--org', 'Acme')).code).toBe(2);
+
+    const help = await admin(dir, '--help');
+    for (const usage of [
+      'staff create --org <org> --email <email> --role admin|support|champion [--name <name>] [--teams a,b]',
+      'staff list --org <org>',
+      'staff disable --email <email>',
+      'staff set-password --email <email>',
+      'org set-champion-window --org <org> --minutes <n>',
+    ]) {
+      expect(help.stdout).toContain(usage);
+    }
+  });
+
+  it('reads the password from piped standard input as a process', async () => {
+    const dir = dataDir();
+    await adminProcess(dir, 'org', 'create', 'Acme');
+    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/admin.ts', 'staff', 'create', '--org', 'Acme', '--email', 'pipe@acme.example', '--role', 'admin'],
+        { env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '', OMBORD_STAFF_PASSWORD: '' }, timeout: 30_000 },
+        (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
+      );
+      child.stdin?.end(`${PASSWORD}\n`);
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Created admin pipe@acme.example');
+    expect(await signsIn(dir, 'pipe@acme.example', PASSWORD)).toBe(true);
   });
 });

@@ -1,25 +1,29 @@
 /**
  * The backend's HTTP app: request logging, CORS for the extension's origins, per-address rate
- * limiting, the `/v1` routes of the wire contract (`lib/api`) and the health probes. Every
- * failure leaves as an `ApiError`; nothing about the server's internals reaches the client.
+ * limiting, the `/v1` routes of the wire contract (`lib/api`), the health probes, and the staff
+ * inbox (`/inbox/`, its API at `/inbox/api`, same-origin only: no CORS there). Every failure
+ * leaves as an `ApiError`; nothing about the server's internals reaches the client.
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ApiErrorCode } from '../lib/api';
-import { DEFAULT_ALLOWED_ORIGINS } from './config';
+import { DEFAULT_ALLOWED_ORIGINS, DEFAULT_INBOX_DIR } from './config';
 import type { AppEnv, RateLimits, RouteDeps } from './http/env';
 import { apiError, truncate } from './http/errors';
 import { requestLog, silentLogger, type Logger } from './http/log';
 import { checkRateLimit, clientAddress } from './http/rate-limit';
 import { enrollRoutes } from './routes/enroll';
 import { healthRoutes } from './routes/health';
+import { DEFAULT_INBOX_RATE_LIMITS, inboxRoutes, type InboxRateLimits } from './routes/inbox';
+import { inboxStaticRoutes } from './routes/inbox-static';
 import { meRoutes } from './routes/me';
 import { openApiRoutes } from './routes/openapi';
 import { packsRoutes } from './routes/packs';
 import { progressRoutes } from './routes/progress';
 import { supportRoutes } from './routes/support';
+import { OWASP_PASSWORD_COST, type PasswordCost } from './store/passwords';
 import type { Store } from './store/store';
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
@@ -37,6 +41,15 @@ export interface AppOptions {
   log?: Logger;
   rateLimits?: RateLimits;
   bodyLimitBytes?: number;
+  inbox?: {
+    /** The built inbox page (`DEFAULT_INBOX_DIR`). */
+    dir?: string;
+    /** `TRUST_PROXY`: believe a reverse proxy's `X-Forwarded-Proto` and `X-Forwarded-For`. */
+    trustProxy?: boolean;
+    rateLimits?: InboxRateLimits;
+    /** The Argon2 cost staff passwords are hashed with (`OWASP_PASSWORD_COST`; tests use less). */
+    passwordCost?: PasswordCost;
+  };
 }
 
 export function createApp(options: AppOptions): Hono<AppEnv> {
@@ -50,15 +63,15 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   const app = new Hono<AppEnv>();
   app.use(requestLog(log));
-  app.use(
-    cors({
-      origin: (origin) => (isAllowedOrigin(origin) ? origin : null),
-      allowMethods: ['GET', 'POST'],
-      allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
-      exposeHeaders: ['ETag', 'Retry-After'],
-      maxAge: 600,
-    }),
-  );
+  const extensionCors = cors({
+    origin: (origin) => (isAllowedOrigin(origin) ? origin : null),
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+    exposeHeaders: ['ETag', 'Retry-After'],
+    maxAge: 600,
+  });
+  // The inbox is used from its own origin only; no other origin, extensions included, may read it.
+  app.use((c, next) => (c.req.path === '/inbox' || c.req.path.startsWith('/inbox/') ? next() : extensionCors(c, next)));
   app.route('/', healthRoutes(deps));
 
   app.use('/v1/*', async (c, next) => {
@@ -72,6 +85,17 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/v1', progressRoutes(deps));
   app.route('/v1', supportRoutes(deps));
   app.route('/v1', openApiRoutes());
+
+  app.route(
+    '/inbox/api',
+    inboxRoutes({
+      store: options.store,
+      trustProxy: options.inbox?.trustProxy ?? false,
+      rateLimits: options.inbox?.rateLimits ?? DEFAULT_INBOX_RATE_LIMITS,
+      passwordCost: options.inbox?.passwordCost ?? OWASP_PASSWORD_COST,
+    }),
+  );
+  app.route('/', inboxStaticRoutes({ dir: options.inbox?.dir ?? DEFAULT_INBOX_DIR }));
 
   app.notFound((c) =>
     apiError(c, 404, 'not_found', `No endpoint ${c.req.method} ${truncate(c.req.path, 200)}; the API is described at GET /v1/openapi.json`),

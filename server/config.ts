@@ -1,8 +1,9 @@
 /**
  * The backend's settings, read once from the environment: where it listens, where its data
- * lives and which browser origins may call it.
+ * lives, which browser origins may call it and the address people reach it at.
  */
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { StoreLocation } from './store/open';
 
 export interface ServerConfig {
@@ -11,11 +12,21 @@ export interface ServerConfig {
   store: StoreLocation;
   /** Origin patterns allowed by CORS; a trailing `*` matches any rest. */
   allowedOrigins: string[];
+  /** `TRUST_PROXY`: a reverse proxy in front sets `X-Forwarded-Proto` and `X-Forwarded-For` (the inbox reads them). */
+  trustProxy: boolean;
+  /** `INBOX_DIR`: the built staff inbox page served at `/inbox/`. */
+  inboxDir: string;
+  /** Where people reach this backend (no trailing slash): links in webhook messages point under it. */
+  publicUrl: string;
 }
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_ALLOWED_ORIGINS = ['chrome-extension://*', 'moz-extension://*'];
+/** Where `npm run build:inbox` writes, next to this file, whatever the working directory. */
+export const DEFAULT_INBOX_DIR = fileURLToPath(new URL('./inbox/dist', import.meta.url));
+/** Long enough for any real address; short enough that links fit in chat messages' limits. */
+const PUBLIC_URL_MAX = 500;
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -38,7 +49,28 @@ export function configFromEnv(env: Env): ServerConfig {
     host: env.HOST?.trim() || DEFAULT_HOST,
     store: storeLocationFromEnv(env),
     allowedOrigins: origins !== undefined && origins.length > 0 ? origins : DEFAULT_ALLOWED_ORIGINS,
+    trustProxy: flagFromEnv('TRUST_PROXY', env.TRUST_PROXY),
+    inboxDir: env.INBOX_DIR?.trim() ? resolve(env.INBOX_DIR.trim()) : DEFAULT_INBOX_DIR,
+    publicUrl: publicUrlFromEnv(env.PUBLIC_URL, port),
   };
+}
+
+/** `PUBLIC_URL`, an http(s) address without query or fragment; `http://127.0.0.1:<PORT>` by default. */
+function publicUrlFromEnv(text: string | undefined, port: number): string {
+  const trimmed = text?.trim() || `http://127.0.0.1:${port}`;
+  const url = URL.canParse(trimmed) ? new URL(trimmed) : null;
+  if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '' || trimmed.length > PUBLIC_URL_MAX) {
+    throw new Error(`PUBLIC_URL must be the http(s) address people open this backend at, such as https://ombord.example.com, not "${trimmed}"`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** `true`/`1` or `false`/`0`/unset; anything else is a mistake worth stopping for. */
+function flagFromEnv(name: string, text: string | undefined): boolean {
+  const value = text?.trim().toLowerCase() ?? '';
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0' || value === '') return false;
+  throw new Error(`${name} must be true or false, not "${text}"`);
 }
 
 /** The store location without credentials, for logs and messages. */

@@ -1,6 +1,7 @@
 /**
  * Starts the whole backend from its configuration (open and migrate the store, build the app,
- * listen) and stops it in order on SIGTERM or SIGINT. Used by `server/main.ts` and `npm start`.
+ * listen, send webhooks) and stops it in order on SIGTERM or SIGINT. Used by `server/main.ts`
+ * and `npm start`.
  */
 import { createApp } from './app';
 import { describeStore, type ServerConfig } from './config';
@@ -8,11 +9,12 @@ import type { Logger } from './http/log';
 import { listen } from './serve';
 import { openStore } from './store/open';
 import type { Store } from './store/store';
+import { createWebhookDispatcher } from './webhooks/dispatcher';
 
 export interface Backend {
   url: string;
   store: Store;
-  /** Stops accepting, lets in-flight requests finish, closes the store. */
+  /** Stops accepting, lets in-flight requests and webhook deliveries finish, closes the store. */
   stop(): Promise<void>;
 }
 
@@ -23,8 +25,10 @@ export async function startBackend(config: ServerConfig, log: Logger): Promise<B
   try {
     const applied = await store.migrate();
     log({ level: 'info', msg: 'database ready', store: describeStore(config.store), migrationsApplied: applied.join(',') || null });
-    const server = await listen(createApp({ store, allowedOrigins: config.allowedOrigins, log }), config);
+    const server = await listen(createApp({ store, allowedOrigins: config.allowedOrigins, log, inbox: { dir: config.inboxDir, trustProxy: config.trustProxy } }), config);
     log({ level: 'info', msg: 'listening', url: server.url });
+    const webhooks = createWebhookDispatcher({ store, publicUrl: config.publicUrl, log });
+    webhooks.start();
     let stopping: Promise<void> | undefined;
     return {
       url: server.url,
@@ -32,7 +36,7 @@ export async function startBackend(config: ServerConfig, log: Logger): Promise<B
       stop: () =>
         (stopping ??= (async () => {
           log({ level: 'info', msg: 'stopping: finishing in-flight requests' });
-          await server.close();
+          await Promise.all([server.close(), webhooks.stop()]);
           await store.close();
           log({ level: 'info', msg: 'stopped' });
         })()),

@@ -17,6 +17,7 @@
  */
 export * from './enrollment';
 export * from './errors';
+export * from './inbox';
 export * from './packs';
 export * from './progress';
 export * from './support';

@@ -4,11 +4,15 @@
  * text ids and times.
  */
 import { randomUUID } from 'node:crypto';
+import type SQLite from 'better-sqlite3';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
 import type { EnrollRequest, ProgressAck, ProgressEvent } from '../../lib/api';
 import { LocaleSchema, type ContentPack } from '../../lib/guides/pack';
+import { staffMethods } from './kysely-staff';
 import { supportMethods } from './kysely-support';
+import { webhookMethods } from './kysely-webhooks';
+import { sqliteProgressWriter } from './sqlite-progress';
 import { migrateToLatest } from './migrations';
 import type { Database, DevicesTable, EnrollmentTokensTable, UsersTable } from './schema';
 import { hashMatches, hashSecret, newSecret } from './secrets';
@@ -37,8 +41,19 @@ export const EVENT_ID_TAKEN =
 
 const StringList = z.array(z.string());
 
-export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect, clock: () => Date = () => new Date()): Store {
+export interface KyselyStoreOptions {
+  /** The SQLite connection under `db`, for the progress-ingest fast path (`sqlite-progress.ts`). */
+  sqlite?: SQLite.Database;
+}
+
+export function createKyselyStore(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+  clock: () => Date = () => new Date(),
+  options: KyselyStoreOptions = {},
+): Store {
   const now = () => clock().toISOString();
+  const sqliteProgress = options.sqlite === undefined ? null : sqliteProgressWriter(db, options.sqlite);
   let lastRateLimitSweep = 0;
 
   return {
@@ -411,9 +426,10 @@ export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect, c
     },
 
     recordProgress(scope, events) {
+      const receivedAt = now();
+      if (sqliteProgress !== null) return sqliteProgress.record(scope, events, receivedAt, EVENT_ID_TAKEN);
       const unique = new Map<string, ProgressEvent>();
       for (const event of events) if (!unique.has(event.id)) unique.set(event.id, event);
-      const receivedAt = now();
       return db.transaction().execute(async (trx) => {
         const inserted = await trx
           .insertInto('progress_events')
@@ -480,6 +496,8 @@ export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect, c
     },
 
     ...supportMethods(db, now),
+    ...staffMethods(db, clock),
+    ...webhookMethods(db, dialect, now),
 
     async hitRateLimit(bucket, { max, windowSeconds }) {
       const nowMs = clock().getTime();
@@ -495,6 +513,19 @@ export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect, c
         await db.deleteFrom('rate_limits').where('window_start', '<', windowStart - windowSeconds).execute();
       }
       if (hits <= max) return { allowed: true };
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(windowStart + windowSeconds - nowMs / 1000)) };
+    },
+
+    async peekRateLimit(bucket, { max, windowSeconds }) {
+      const nowMs = clock().getTime();
+      const windowStart = Math.floor(nowMs / 1000 / windowSeconds) * windowSeconds;
+      const row = await db
+        .selectFrom('rate_limits')
+        .select('hits')
+        .where('bucket', '=', bucket)
+        .where('window_start', '=', windowStart)
+        .executeTakeFirst();
+      if (row === undefined || row.hits < max) return { allowed: true };
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(windowStart + windowSeconds - nowMs / 1000)) };
     },
   };

@@ -6,9 +6,15 @@
  * Every workflow change first touches the request row (`updated_at = updated_at`), which locks
  * it on PostgreSQL, so concurrent changes to one request run one after the other and the
  * per-request sequence numbers of replies and audit entries never collide.
+ *
+ * Routing: a new request goes to the champions of the requester's first team that has an active
+ * champion, until the organisation's champion window ends (`escalates_at`); then, or at once when
+ * no team has a champion, to the central team. Staff picking it up in time (a status change, a
+ * reply, an assignment) clears `escalates_at`, so it stays with the champions.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { z } from 'zod';
 import {
   canMoveSupportStatus,
   MY_SUPPORT_REQUESTS_MAX,
@@ -18,6 +24,8 @@ import {
   type SupportKind,
   type SupportStatus,
 } from '../../lib/api';
+import { supportReplyCreated, supportRequestCreated } from '../webhooks/events';
+import { enqueueWebhookEvent } from './kysely-webhooks';
 import type { Database, SupportRequestsTable } from './schema';
 import type {
   SupportActor,
@@ -26,7 +34,10 @@ import type {
   SupportRequestRecord,
   SupportReplyResult,
   Store,
+  SupportScope,
 } from './store';
+
+const StringList = z.array(z.string());
 
 type SupportMethods = Pick<
   Store,
@@ -99,10 +110,47 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
     return { ...row, status: to, updated_at: at };
   };
 
+  /** The requester's first team (in `users.teams` order) with an active champion, and when its window ends. */
+  const routeToChampions = async (trx: Transaction<Database>, scope: SupportScope, at: string) => {
+    const unrouted = { routed_team: null, escalates_at: null };
+    const requester = await trx.selectFrom('users').select('teams').where('id', '=', scope.userId).executeTakeFirst();
+    const teams = requester === undefined ? [] : StringList.parse(JSON.parse(requester.teams));
+    if (teams.length === 0) return unrouted;
+    const champions = await trx
+      .selectFrom('staff_accounts')
+      .innerJoin('users', 'users.id', 'staff_accounts.user_id')
+      .select('users.teams')
+      .where('staff_accounts.organisation_id', '=', scope.organisationId)
+      .where('staff_accounts.role', '=', 'champion')
+      .where('staff_accounts.disabled_at', 'is', null)
+      .execute();
+    const championed = new Set(champions.flatMap((champion) => StringList.parse(JSON.parse(champion.teams))));
+    const team = teams.find((candidate) => championed.has(candidate));
+    if (team === undefined) return unrouted;
+    const { champion_window_minutes: minutes } = await trx
+      .selectFrom('organisations')
+      .select('champion_window_minutes')
+      .where('id', '=', scope.organisationId)
+      .executeTakeFirstOrThrow();
+    return { routed_team: team, escalates_at: new Date(Date.parse(at) + Number(minutes) * 60_000).toISOString() };
+  };
+
+  /** Staff picked the request up: while the champions still have it, they keep it (it never escalates). */
+  const keepWithChampions = async (trx: Transaction<Database>, row: Selectable<SupportRequestsTable>, at: string) => {
+    if (row.escalates_at === null || at >= row.escalates_at) return;
+    await trx
+      .updateTable('support_requests')
+      .set({ escalates_at: null })
+      .where('organisation_id', '=', row.organisation_id)
+      .where('id', '=', row.id)
+      .execute();
+  };
+
   return {
     async createSupportRequest(scope, request) {
       const at = now();
       return db.transaction().execute(async (trx) => {
+        const routing = await routeToChampions(trx, scope, at);
         const inserted = await trx
           .insertInto('support_requests')
           .values({
@@ -118,6 +166,7 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
             assignee_user_id: null,
             created_at: at,
             updated_at: at,
+            ...routing,
           })
           .onConflict((oc) => oc.columns(['organisation_id', 'id']).doNothing())
           .returning(['id', 'status'])
@@ -139,6 +188,21 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
               to_value: 'new',
             })
             .execute();
+          // In the same transaction: a request is never stored without its notifications.
+          await enqueueWebhookEvent(
+            trx,
+            scope.organisationId,
+            supportRequestCreated({
+              requestId: request.id,
+              kind: request.kind,
+              description: request.description,
+              requesterDisplayName: user?.display_name ?? user?.email ?? '',
+              crm: request.context.crm,
+              team: routing.routed_team,
+              createdAt: at,
+            }),
+            at,
+          );
           return { ok: true, created: true, id: request.id, status: 'new' } as const;
         }
         const existing = await trx
@@ -204,7 +268,9 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
         const from = toStatus(row.status);
         if (from === status) return { ok: true, request: toRecord(row), changed: false };
         if (!canMoveSupportStatus(from, status)) return { ok: false, reason: 'invalid_transition', from, to: status };
-        return { ok: true, request: toRecord(await moveStatus(trx, row, status, actor, now())), changed: true };
+        const at = now();
+        if (actor.role !== 'user') await keepWithChampions(trx, row, at);
+        return { ok: true, request: toRecord(await moveStatus(trx, row, status, actor, at)), changed: true };
       });
     },
 
@@ -223,6 +289,7 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
           if (assignee === undefined) return { ok: false, reason: 'unknown_assignee' };
         }
         const at = now();
+        if (assigneeUserId !== null && actor.role !== 'user') await keepWithChampions(trx, row, at);
         await trx
           .updateTable('support_requests')
           .set({ assignee_user_id: assigneeUserId, updated_at: at })
@@ -241,6 +308,7 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
         const status = toStatus(row.status);
         if (status === 'closed') return { ok: false, reason: 'closed' };
         const at = now();
+        if (author.role !== 'user') await keepWithChampions(trx, row, at);
         const replyId = randomUUID();
         await trx
           .insertInto('support_replies')
@@ -263,6 +331,12 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
           await trx.updateTable('support_requests').set({ updated_at: at }).where('organisation_id', '=', organisationId).where('id', '=', requestId).execute();
           row = { ...row, updated_at: at };
         }
+        await enqueueWebhookEvent(
+          trx,
+          organisationId,
+          supportReplyCreated({ requestId, requestDescription: row.description, replyId, author, body, status: next }),
+          at,
+        );
         return { ok: true, request: toRecord(row), replyId };
       });
     },

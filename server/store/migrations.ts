@@ -171,6 +171,96 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_staff': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('staff_accounts')
+        .addColumn('user_id', 'text', (col) => col.primaryKey().references('users.id'))
+        .addColumn('organisation_id', 'text', (col) => col.notNull().references('organisations.id'))
+        // Unique across organisations: signing in by email must find exactly one account.
+        .addColumn('email', 'text', (col) => col.notNull().unique())
+        .addColumn('role', 'text', (col) => col.notNull())
+        .addColumn('password_hash', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('password_changed_at', 'text', (col) => col.notNull())
+        .addColumn('disabled_at', 'text')
+        .execute();
+      await db.schema.createIndex('staff_accounts_by_organisation').on('staff_accounts').column('organisation_id').execute();
+
+      await db.schema
+        .createTable('staff_sessions')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('user_id', 'text', (col) => col.notNull().references('staff_accounts.user_id'))
+        .addColumn('organisation_id', 'text', (col) => col.notNull().references('organisations.id'))
+        .addColumn('csrf_token', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('expires_at', 'text', (col) => col.notNull())
+        .addColumn('last_seen_at', 'text', (col) => col.notNull())
+        .execute();
+      await db.schema.createIndex('staff_sessions_by_user').on('staff_sessions').column('user_id').execute();
+      await db.schema.createIndex('staff_sessions_by_expiry').on('staff_sessions').column('expires_at').execute();
+
+      // SQLite adds one column per statement.
+      await db.schema.alterTable('support_requests').addColumn('routed_team', 'text').execute();
+      await db.schema.alterTable('support_requests').addColumn('escalates_at', 'text').execute();
+      await db.schema
+        .alterTable('organisations')
+        .addColumn('champion_window_minutes', 'integer', (col) => col.notNull().defaultTo(240))
+        .execute();
+      // The inbox pages newest first, and champions read by routed team.
+      await db.schema
+        .createIndex('support_requests_by_created')
+        .on('support_requests')
+        .columns(['organisation_id', 'created_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('support_requests_by_routed_team')
+        .on('support_requests')
+        .columns(['organisation_id', 'routed_team', 'created_at'])
+        .execute();
+    },
+  },
+  '0005_webhooks': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('webhooks')
+        .addColumn('organisation_id', 'text', (col) => col.notNull().references('organisations.id'))
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('url', 'text', (col) => col.notNull())
+        .addColumn('format', 'text', (col) => col.notNull())
+        .addColumn('secret', 'text', (col) => col.notNull())
+        .addColumn('events', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .addColumn('disabled_at', 'text')
+        .execute();
+      await db.schema.createIndex('webhooks_by_organisation').on('webhooks').column('organisation_id').execute();
+
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('organisation_id', 'text', (col) => col.notNull().references('organisations.id'))
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('webhook_id', 'text', (col) => col.notNull().references('webhooks.id'))
+        .addColumn('event_type', 'text', (col) => col.notNull())
+        .addColumn('payload', 'text', (col) => col.notNull())
+        .addColumn('attempts', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('next_attempt_at', 'text')
+        .addColumn('lease_until', 'text')
+        .addColumn('last_status', 'integer')
+        .addColumn('last_error', 'text')
+        .addColumn('delivered_at', 'text')
+        .addColumn('failed_at', 'text')
+        .addColumn('created_at', 'text', (col) => col.notNull())
+        .execute();
+      // Pending deliveries only have a `next_attempt_at`, so the dispatcher's scan stays small.
+      await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').column('next_attempt_at').execute();
+      await db.schema.createIndex('webhook_deliveries_by_webhook').on('webhook_deliveries').column('webhook_id').execute();
+      await db.schema
+        .createIndex('webhook_deliveries_by_organisation')
+        .on('webhook_deliveries')
+        .columns(['organisation_id', 'created_at'])
+        .execute();
+    },
+  },
 };
 
 /**

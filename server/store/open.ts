@@ -25,7 +25,10 @@ const SQLITE_BUSY_TIMEOUT_MS = 5000;
 const POSTGRES_POOL_SIZE = 10;
 
 export function openStore(location: StoreLocation, options: OpenStoreOptions = {}): Store {
-  return createKyselyStore(openDatabase(location, options), location.kind, options.clock);
+  if (location.kind === 'postgres') return createKyselyStore(openDatabase(location, options), 'postgres', options.clock);
+  // SQLite: the store also gets the connection itself, for the progress-ingest fast path.
+  const database = openSqlite(location.file);
+  return createKyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite', options.clock, { sqlite: database });
 }
 
 /** The Kysely instance under the store; tests use it to inspect rows and step through migrations. */
@@ -35,11 +38,15 @@ export function openDatabase(location: StoreLocation, options: Pick<OpenStoreOpt
     pool.on('error', options.onPoolError ?? (() => undefined));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  mkdirSync(dirname(location.file), { recursive: true });
-  const database = new SQLite(location.file);
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(location.file) }) });
+}
+
+function openSqlite(file: string): SQLite.Database {
+  mkdirSync(dirname(file), { recursive: true });
+  const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return database;
 }

@@ -3,6 +3,8 @@
  * migration set serves SQLite and PostgreSQL: ids are UUID text, times are ISO 8601 UTC text
  * with milliseconds (they sort like the instants they name), JSON is text.
  */
+import type { Generated } from 'kysely';
+
 export interface Database {
   organisations: OrganisationsTable;
   enrollment_tokens: EnrollmentTokensTable;
@@ -15,12 +17,18 @@ export interface Database {
   support_requests: SupportRequestsTable;
   support_replies: SupportRepliesTable;
   support_audit: SupportAuditTable;
+  staff_accounts: StaffAccountsTable;
+  staff_sessions: StaffSessionsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export interface OrganisationsTable {
   id: string;
   name: string;
   created_at: string;
+  /** How long a request stays with the requester team's champions before it goes to the central team. */
+  champion_window_minutes: Generated<number>;
 }
 
 export interface EnrollmentTokensTable {
@@ -122,6 +130,10 @@ export interface SupportRequestsTable {
   assignee_user_id: string | null;
   created_at: string;
   updated_at: string;
+  /** The requester's team whose champions got the request first; null when it went to the central team at once. */
+  routed_team: Generated<string | null>;
+  /** When an unanswered request moves from the champions to the central team; null once staff picked it up (or never routed). */
+  escalates_at: Generated<string | null>;
 }
 
 export interface SupportRepliesTable {
@@ -152,4 +164,71 @@ export interface SupportAuditTable {
   action: string;
   from_value: string | null;
   to_value: string | null;
+}
+
+/** A user of the organisation who may sign in to the inbox. */
+export interface StaffAccountsTable {
+  user_id: string;
+  organisation_id: string;
+  /** Lower-cased; unique across all organisations, so a sign-in by email finds one account. */
+  email: string;
+  /** `admin`, `support` or `champion`. */
+  role: string;
+  /** Argon2id, PHC string format. */
+  password_hash: string;
+  created_at: string;
+  password_changed_at: string;
+  disabled_at: string | null;
+}
+
+/** A signed-in browser. The cookie holds the token; `id` is its SHA-256 (base64url). */
+export interface StaffSessionsTable {
+  id: string;
+  user_id: string;
+  organisation_id: string;
+  csrf_token: string;
+  created_at: string;
+  /** Absolute end: created + 12 hours. */
+  expires_at: string;
+  /** The idle timeout (2 hours) runs from here. */
+  last_seen_at: string;
+}
+
+/** Where an organisation's support events are posted (`server/webhooks`). */
+export interface WebhooksTable {
+  organisation_id: string;
+  id: string;
+  /** `https:`, or `http:` to a loopback address (`server/webhooks/url.ts`). */
+  url: string;
+  /** `slack`, `teams` or `json`. */
+  format: string;
+  /** The HMAC-SHA256 key, kept as is: deliveries must be signed with it. */
+  secret: string;
+  /** JSON array of the event types it gets. */
+  events: string;
+  created_at: string;
+  /** Set when the receiver answered 410 Gone; nothing more is delivered. */
+  disabled_at: string | null;
+}
+
+/** One event for one webhook: enqueued with the change it reports, sent by the dispatcher. */
+export interface WebhookDeliveriesTable {
+  organisation_id: string;
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  /** The validated `WebhookEvent`, JSON (not the formatted body: the format is the webhook's). */
+  payload: string;
+  /** Attempts started; each claim adds one, and a settlement must name it (a lost lease cannot settle). */
+  attempts: number;
+  /** When it is due; null once delivered or failed, so the due index holds only pending ones. */
+  next_attempt_at: string | null;
+  /** A dispatcher holds it until then; after that another may take it. */
+  lease_until: string | null;
+  /** The receiver's last HTTP status; null when there was no answer. */
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  failed_at: string | null;
+  created_at: string;
 }

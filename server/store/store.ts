@@ -1,7 +1,8 @@
 /**
  * The backend's one storage interface: organisations, enrollment tokens, users, devices,
  * published content packs (every version kept), progress events, support requests (with their
- * replies and audit trail) and rate-limit counters.
+ * replies and audit trail), staff accounts and their inbox sessions, webhooks (with their
+ * deliveries) and rate-limit counters.
  * `openStore` implements it once with Kysely over SQLite or PostgreSQL.
  *
  * Device-facing methods take the caller's scope (organisation, user) and never read or write
@@ -10,15 +11,23 @@
  */
 import type {
   EnrollRequest,
+  InboxListQuery,
+  InboxRequestDetail,
+  InboxRequestSummary,
   MySupportRequest,
   ProgressAck,
   ProgressEvent,
+  StaffRole,
   SupportAuthorRole,
+  SupportContext,
   SupportKind,
+  SupportReply,
   SupportRequest,
   SupportStatus,
 } from '../../lib/api';
 import type { ContentPack, Locale } from '../../lib/guides/pack';
+import type { WebhookEventType } from '../webhooks/events';
+import type { WebhookFormat } from '../webhooks/format';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -183,6 +192,134 @@ export interface SupportAuditEntry {
   to: string | null;
 }
 
+/**
+ * A staff member: a user of the organisation who signs in to the inbox (`lib/api/inbox.ts`)
+ * with email and password. A champion answers for the user's `teams`.
+ */
+export interface StaffAccount {
+  userId: string;
+  organisationId: string;
+  /** Lower-cased; unique across every organisation, so signing in by email is unambiguous. */
+  email: string;
+  displayName: string | null;
+  role: StaffRole;
+  teams: string[];
+  createdAt: string;
+  passwordChangedAt: string;
+  disabledAt: string | null;
+}
+
+/** `setStaffAccount`: the user is created or updated with the given fields. */
+export interface StaffAccountInput {
+  email: string;
+  role: StaffRole;
+  displayName?: string | null;
+  teams?: string[];
+  /** An Argon2id hash from `server/store/passwords.ts`, never the password itself. */
+  passwordHash: string;
+}
+
+/** A signed-in staff member, found by the session cookie's token. */
+export interface StaffSession {
+  staff: StaffAccount;
+  organisation: Pick<Organisation, 'id' | 'name'>;
+  /** The session's CSRF token: every state-changing request must echo it. */
+  csrfToken: string;
+}
+
+/**
+ * Who reads the inbox. Admins and support see every request of their organisation; champions
+ * only those routed to one of their teams.
+ */
+export interface InboxViewer {
+  organisationId: string;
+  userId: string;
+  role: StaffRole;
+  teams: readonly string[];
+}
+
+/** The list filters of `GET /inbox/api/requests`, without the paging. */
+export type InboxFilters = Omit<InboxListQuery, 'cursor' | 'limit'>;
+
+/** A position in the inbox list, newest first: (created_at desc, id desc). */
+export interface InboxCursor {
+  createdAt: string;
+  id: string;
+}
+
+export interface InboxPageResult {
+  requests: InboxRequestSummary[];
+  /** Null when nothing is left. A page may hold fewer than `limit` requests and still go on (see `listInboxRequests`). */
+  next: InboxCursor | null;
+}
+
+/** One request as staff read it; the route adds the CRM links and the next statuses. */
+export interface InboxRequestRecord {
+  summary: InboxRequestSummary;
+  description: string;
+  context: SupportContext;
+  replies: SupportReply[];
+  audit: InboxRequestDetail['audit'];
+}
+
+/** Where an organisation's support events are posted; the secret is never read back. */
+export interface Webhook {
+  id: string;
+  organisationId: string;
+  url: string;
+  format: WebhookFormat;
+  events: WebhookEventType[];
+  createdAt: string;
+  /** Set when the receiver answered 410 Gone. */
+  disabledAt: string | null;
+}
+
+export interface NewWebhook {
+  url: string;
+  format: WebhookFormat;
+  events: readonly WebhookEventType[];
+}
+
+/** The signing secret is returned once, like an enrollment token's. */
+export type AddWebhookResult = { ok: true; webhook: Webhook; secret: string } | { ok: false; error: string };
+
+export interface WebhookDelivery {
+  id: string;
+  organisationId: string;
+  webhookId: string;
+  eventType: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  /** When a pending delivery is next due; null once delivered or failed. */
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
+  createdAt: string;
+}
+
+/**
+ * A delivery a dispatcher holds a lease on, with what it needs to send it. Values are as stored;
+ * the dispatcher checks them before sending. `attempt` (1, 2, …) names this attempt: a
+ * settlement must give it back, so a dispatcher whose lease ran out cannot settle.
+ */
+export interface ClaimedWebhookDelivery {
+  id: string;
+  organisationId: string;
+  eventType: string;
+  payload: string;
+  attempt: number;
+  webhook: { id: string; url: string; format: string; secret: string };
+}
+
+/** How an attempt ended; `gone` (410) also disables the webhook and fails its pending deliveries. */
+export type WebhookDeliveryOutcome =
+  | { result: 'delivered'; status: number }
+  | { result: 'retry'; status: number | null; error: string; nextAttemptAt: Date }
+  | { result: 'failed'; status: number | null; error: string }
+  | { result: 'gone'; status: number; error: string };
+
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /** A unique key (organisation name, …) is already taken. */
@@ -257,6 +394,62 @@ export interface Store {
   /** The audit trail of one request, oldest first. */
   listSupportAudit(organisationId: string, requestId: string): Promise<SupportAuditEntry[]>;
 
+  /**
+   * Creates the staff account of the user with this email in the organisation (creating or
+   * updating the user too), or updates its role and password and enables it again. Throws
+   * `StoreConflictError` when the email is a staff account of another organisation.
+   */
+  setStaffAccount(organisationId: string, input: StaffAccountInput): Promise<{ account: StaffAccount; created: boolean }>;
+  /** Every staff account of the organisation, disabled ones too, by email. */
+  listStaffAccounts(organisationId: string): Promise<StaffAccount[]>;
+  findStaffAccount(organisationId: string, userId: string): Promise<StaffAccount | null>;
+  /** The account with this email (any organisation, disabled too) and its password hash, to check a sign-in. */
+  findStaffLogin(email: string): Promise<{ account: StaffAccount; passwordHash: string } | null>;
+  /** Replaces the password hash and ends the account's sessions; null for an unknown email. */
+  setStaffPassword(email: string, passwordHash: string): Promise<StaffAccount | null>;
+  /** Disables the account and ends its sessions at once; null for an unknown email. */
+  disableStaffAccount(email: string): Promise<StaffAccount | null>;
+  /** A new session; the token (for the cookie) is returned once, only its SHA-256 is stored. */
+  createStaffSession(userId: string): Promise<{ token: string; session: StaffSession }>;
+  /**
+   * The session of a cookie's token, or null when it is unknown, past its absolute or idle
+   * timeout, or its account is disabled. Refreshes the idle timeout.
+   */
+  authenticateStaffSession(token: string): Promise<StaffSession | null>;
+  endStaffSession(token: string): Promise<void>;
+  /** How long champions have a request before it goes to the central team; false for an unknown organisation. */
+  setChampionWindow(organisationId: string, minutes: number): Promise<boolean>;
+
+  /**
+   * The viewer's requests, newest first, filtered. Filters the database cannot apply the same
+   * way on SQLite and PostgreSQL (`q`, `team`, `crm`, `pageType`) are applied here to a bounded
+   * number of rows per call, so a page may come back short with a `next` cursor to go on from.
+   */
+  listInboxRequests(viewer: InboxViewer, filters: InboxFilters, page: { after: InboxCursor | null; limit: number }): Promise<InboxPageResult>;
+  /** The distinct teams of the organisation's users, sorted. */
+  listOrganisationTeams(organisationId: string): Promise<string[]>;
+  /** Null when the request does not exist or the viewer may not see it. */
+  getInboxRequest(viewer: InboxViewer, requestId: string): Promise<InboxRequestRecord | null>;
+  getSupportScreenshot(viewer: InboxViewer, requestId: string): Promise<{ mediaType: 'image/png' | 'image/jpeg'; bytes: Uint8Array<ArrayBuffer> } | null>;
+
+  /** Validates the URL (`server/webhooks/url.ts`) and generates the signing secret. */
+  addWebhook(organisationId: string, webhook: NewWebhook): Promise<AddWebhookResult>;
+  listWebhooks(organisationId: string): Promise<Webhook[]>;
+  /** Operator command: deletes the webhook and its deliveries; null when there is no such webhook. */
+  removeWebhook(webhookId: string): Promise<{ webhook: Webhook; deliveries: number } | null>;
+  /** Newest first. */
+  listWebhookDeliveries(organisationId: string, options: { failedOnly: boolean; limit: number }): Promise<WebhookDelivery[]>;
+  /**
+   * Takes up to `limit` due deliveries of active webhooks, of every organisation, whose lease is
+   * free or ran out, and leases them until `now + leaseMs`: one atomic update, so two
+   * dispatchers (also in two processes) never hold the same delivery at once.
+   */
+  claimWebhookDeliveries(options: { now: Date; leaseMs: number; limit: number }): Promise<ClaimedWebhookDelivery[]>;
+  /** Records an attempt's outcome and frees the lease; false when the claim was lost (lease taken over, webhook removed). */
+  settleWebhookDelivery(claim: { id: string; attempt: number }, outcome: WebhookDeliveryOutcome, now: Date): Promise<boolean>;
+
   /** Counts one hit in the current fixed window of `bucket`; shared by every backend instance. */
   hitRateLimit(bucket: string, limit: { max: number; windowSeconds: number }): Promise<RateLimitResult>;
+  /** Whether `bucket` is over its limit in the current window, without counting a hit. */
+  peekRateLimit(bucket: string, limit: { max: number; windowSeconds: number }): Promise<RateLimitResult>;
 }
