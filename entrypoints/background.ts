@@ -1,28 +1,36 @@
 import { browser, defineBackground } from '#imports';
 import { STARTER_PACK_FILES } from '@/content/starter-packs';
 import { ProgressEventSchema } from '@/lib/api/progress';
-import { SupportRequestSchema } from '@/lib/api/support';
+import { MySupportRequestSchema, SupportRequestSchema } from '@/lib/api/support';
 import { CrmContextSchema, type CrmContext } from '@/lib/crm/context';
 import { onPremisesScriptRegistration } from '@/lib/crm/on-premises';
 import { contextSummary } from '@/lib/crm/summary';
 import { loadPacks } from '@/lib/guides/load';
 import { pageTypeKey, type Translate } from '@/lib/i18n';
+import { catalogFor } from '@/lib/i18n/catalogs';
 import { toSupportedLocale } from '@/lib/i18n/locale';
+import { chooseLocale } from '@/lib/i18n/translator';
 import {
   dispatchMessage,
   envelope,
   LOCALE_KEY,
   PROGRESS_REVISION_KEY,
+  SUPPORT_REVISION_KEY,
   type MessageHandlers,
   type MessageSender,
 } from '@/lib/messages';
 import { openProgressStore, type ProgressStore } from '@/lib/progress';
 import { createSupportOutbox } from '@/lib/support/queue';
+import { BADGE_BACKGROUND, BADGE_TEXT_COLOR, actionTitle, badgeText, createSupportReplies } from '@/lib/support/replies';
+import { captureSenderTab } from '@/lib/support/screenshot';
 import { mergePacks } from '@/lib/sync/packs';
 import { createSyncService } from '@/lib/sync/service';
 import { backendOriginPattern, readSyncSettings } from '@/lib/sync/settings';
 
-/** Every minute (Chrome's floor is 30 s): drains the outbox and, every 15 minutes, refreshes packs. */
+/**
+ * Every minute (Chrome's floor is 30 s): drains the outbox and, every 15 minutes, refreshes packs;
+ * reads replies to help requests every minute while one is open, else every 15 minutes.
+ */
 const SYNC_ALARM = 'ombord-sync';
 /** The `commands` entry (wxt.config.ts) that opens the help dialog in the active tab. */
 const OPEN_HELP_COMMAND = 'open-help';
@@ -37,7 +45,8 @@ const SYNC_SOON_MS = 5_000;
  */
 export default defineBackground(() => {
   const t: Translate = (key, substitutions) => browser.i18n.getMessage(key, substitutions);
-  const tabKey = (tabId: number): string => `tabContext:${tabId}`;
+  const TAB_CONTEXT_PREFIX = 'tabContext:';
+  const tabKey = (tabId: number): string => `${TAB_CONTEXT_PREFIX}${tabId}`;
 
   const starter = loadPacks(STARTER_PACK_FILES);
   for (const error of starter.errors) {
@@ -77,10 +86,32 @@ export default defineBackground(() => {
     now: Date.now,
     random: Math.random,
   });
+  // The user's requests and the replies to them, read on the sync alarm; the icon's badge and
+  // every tab's overlay follow them through storage (SUPPORT_REVISION_KEY).
+  const replies = createSupportReplies({
+    storage: browser.storage.local,
+    readManaged,
+    fetch: (input, init) => fetch(input, init),
+    locks: navigator.locks,
+    now: Date.now,
+    random: Math.random,
+    newRevision: () => crypto.randomUUID(),
+  });
+  const readReplies = (options: { manual?: boolean; force?: boolean }): Promise<void> =>
+    replies
+      .refresh(options)
+      .then(() => undefined)
+      .catch((error: unknown) => console.error('[Ombord] reading replies from support failed', error));
+  /** Waiting help requests first: one that just arrived belongs in the list the replies are read from. */
+  const sendHelpAndReadReplies = async (manual: boolean): Promise<void> => {
+    const waiting = (await support.queued()).length;
+    await support.flush({ manual }).catch((error: unknown) => console.error('[Ombord] sending help requests failed', error));
+    await readReplies({ manual, force: (await support.queued()).length < waiting });
+  };
   const runSync = (manual = false): Promise<void> =>
     Promise.all([
       sync.tick({ manual }).catch((error: unknown) => console.error('[Ombord] sync failed', error)),
-      support.flush({ manual }).catch((error: unknown) => console.error('[Ombord] sending help requests failed', error)),
+      sendHelpAndReadReplies(manual).catch((error: unknown) => console.error('[Ombord] help requests failed', error)),
     ]).then(() => undefined);
   // Only a timer handle: if the worker dies first, the next alarm sends the events.
   let soon: ReturnType<typeof setTimeout> | null = null;
@@ -95,12 +126,19 @@ export default defineBackground(() => {
     | 'context:changed'
     | 'context:get'
     | 'guidance:load'
+    | 'progress:all'
     | 'progress:record'
     | 'sync:status'
     | 'sync:now'
     | 'sync:enroll'
     | 'sync:forget'
     | 'support:send'
+    | 'support:mine'
+    | 'support:seen'
+    | 'support:later'
+    | 'support:reply'
+    | 'support:solved'
+    | 'support:capture'
   > = {
     async 'context:changed'(data, sender) {
       if (sender.tabId === undefined) return;
@@ -116,7 +154,7 @@ export default defineBackground(() => {
       const parsed = CrmContextSchema.nullable().safeParse(stored[tabKey(data.tabId)] ?? null);
       return parsed.success ? parsed.data : null;
     },
-    async 'guidance:load'() {
+    async 'guidance:load'(data) {
       const [events, settings, profile, orgPacks] = await Promise.all([
         progressStore().then((opened) => opened.all()),
         browser.storage.local.get(LOCALE_KEY),
@@ -124,13 +162,19 @@ export default defineBackground(() => {
         sync.orgPacks(),
       ]);
       const chosen = settings[LOCALE_KEY];
+      const locale = (typeof chosen === 'string' ? toSupportedLocale(chosen) : null) ?? profile?.locale ?? null;
+      const uiLocale = chooseLocale(locale, browser.i18n.getUILanguage());
       return {
         packs: mergePacks(starter.packs, orgPacks),
         events,
-        locale: (typeof chosen === 'string' ? toSupportedLocale(chosen) : null) ?? profile?.locale ?? null,
+        locale,
         roles: profile?.roles ?? [],
         teams: profile?.teams ?? [],
+        ...(data.catalog === true && { catalog: { locale: uiLocale, messages: catalogFor(uiLocale), fallback: catalogFor('en') } }),
       };
+    },
+    async 'progress:all'() {
+      return (await progressStore()).all();
     },
     async 'progress:record'(data) {
       const events = ProgressEventSchema.array().max(500).parse((data as { events?: unknown }).events);
@@ -160,19 +204,65 @@ export default defineBackground(() => {
     },
     async 'sync:forget'() {
       await sync.forget();
+      await replies.forget();
       return sync.status();
     },
     async 'support:send'(data) {
-      return support.submit(SupportRequestSchema.parse((data as { request?: unknown }).request));
+      const outcome = await support.submit(SupportRequestSchema.parse((data as { request?: unknown }).request));
+      // The new request shows in the overlay's list at once, and replies to it are looked for.
+      if (outcome.status === 'sent') void readReplies({ force: true });
+      return outcome;
     },
+    'support:mine': () => replies.view(),
+    'support:seen': (data) => replies.markSeen(requestIdOf(data)),
+    'support:later': () => replies.deferNotice(),
+    'support:reply'(data) {
+      const body = (data as { body?: unknown }).body;
+      return replies.reply(requestIdOf(data), typeof body === 'string' ? body : '');
+    },
+    'support:solved': (data) => replies.markSolved(requestIdOf(data)),
+    // The help screenshot: works after the user invoked Ombord on the tab (shortcut or toolbar: activeTab).
+    'support:capture': (_data, sender) => captureSenderTab(browser.tabs, sender.tabId),
   };
 
   async function rememberContext(tabId: number, context: CrmContext | null): Promise<void> {
     await browser.storage.session.set({ [tabKey(tabId)]: context });
-    await browser.action.setTitle({
-      tabId,
-      title: context === null ? t('extName') : `Ombord · ${contextSummary(context, (pageType) => t(pageTypeKey(pageType)))}`,
-    });
+    await browser.action.setTitle({ tabId, title: actionTitle(tabTitle(context), (await replies.view()).unread, t) });
+  }
+
+  function tabTitle(context: CrmContext | null): string {
+    return context === null ? t('extName') : `Ombord · ${contextSummary(context, (pageType) => t(pageTypeKey(pageType)))}`;
+  }
+
+  /** A help request id from a content script's message; anything else is refused. */
+  function requestIdOf(data: unknown): string {
+    return MySupportRequestSchema.shape.id.parse((data as { requestId?: unknown }).requestId);
+  }
+
+  /**
+   * The unread replies on the icon: the badge, the title, and the title of every CRM tab (each
+   * has its own, naming the page). Recomputed from storage, so a restarted worker shows the same.
+   */
+  function showUnread(): void {
+    showUnreadReplies().catch((error: unknown) => console.error('[Ombord] could not show unread replies on the icon', error));
+  }
+
+  async function showUnreadReplies(): Promise<void> {
+    const { unread } = await replies.view();
+    await browser.action.setBadgeText({ text: badgeText(unread) });
+    await browser.action.setTitle({ title: actionTitle(t('extName'), unread, t) });
+    const stored = await browser.storage.session.get(null);
+    await Promise.all(
+      Object.entries(stored)
+        .filter(([key]) => key.startsWith(TAB_CONTEXT_PREFIX))
+        .map(async ([key, value]) => {
+          const context = CrmContextSchema.nullable().safeParse(value);
+          const tabId = Number(key.slice(TAB_CONTEXT_PREFIX.length));
+          if (!context.success || !Number.isInteger(tabId)) return;
+          // The tab may have closed since; its title went with it.
+          await browser.action.setTitle({ tabId, title: actionTitle(tabTitle(context.data), unread, t) }).catch(() => undefined);
+        }),
+    );
   }
 
   browser.runtime.onMessage.addListener((message: unknown, sender) => {
@@ -222,6 +312,15 @@ export default defineBackground(() => {
   browser.storage.onChanged.addListener((_changes, area) => {
     if (area === 'managed') void runSync();
   });
+  // Replies arrived or were read (in any tab): the icon follows.
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area === 'local' && SUPPORT_REVISION_KEY in changes) showUnread();
+  });
+  // A badge with good contrast; Chrome keeps badges only while it runs, so it is set from storage
+  // every time the worker starts.
+  void browser.action.setBadgeBackgroundColor({ color: BADGE_BACKGROUND });
+  if (typeof browser.action.setBadgeTextColor === 'function') void browser.action.setBadgeTextColor({ color: BADGE_TEXT_COLOR });
+  showUnread();
   // Alarms usually survive restarts and updates, but not always; recreating would reset the period.
   void browser.alarms.get(SYNC_ALARM).then((alarm) => {
     if (alarm === undefined) void browser.alarms.create(SYNC_ALARM, { periodInMinutes: 1 });

@@ -16,20 +16,27 @@ import { watchCrmContext } from '@/lib/crm/watch';
 import { liftToTopLayer, modalDialogAround, placeHost } from '@/lib/dom/top-layer';
 import { shadowRootOf } from '@/lib/dom/shadow-root';
 import { GuidanceSession } from '@/lib/guides/session';
-import { translatorFor } from '@/lib/i18n/catalogs';
-import { chooseLocale } from '@/lib/i18n/translator';
+import type { Translate } from '@/lib/i18n';
+import { createTranslator } from '@/lib/i18n/translator';
 import {
   dispatchMessage,
   envelope,
   PROGRESS_REVISION_KEY,
+  SUPPORT_REVISION_KEY,
   type GuidanceData,
   type MessageHandlers,
+  type MessageName,
+  type MessageRequest,
+  type MessageResponse,
 } from '@/lib/messages';
 import { ProgressEventLog } from '@/lib/progress/log';
 import { BreadcrumbTrail, recordClicks } from '@/lib/support/breadcrumbs';
 import { PageErrorTrail } from '@/lib/support/errors';
 import { HelpRequests } from '@/lib/support/help';
+import { MyRequests } from '@/lib/support/my-requests';
+import { collectFieldMasks } from '@/lib/support/mask';
 import type { SupportOutcome } from '@/lib/support/queue';
+import { afterNextPaint, capturePage, hideForCapture, type CaptureOutcome } from '@/lib/support/screenshot';
 import { buildSupportContext, readEnvironment } from '@/lib/support/snapshot';
 
 /**
@@ -73,6 +80,14 @@ export default defineContentScript({
           errors: pageErrors.list(),
           environment: readEnvironment(window, browser.runtime.getManifest().version, now()),
         }),
+      // What the user was looking at, without Ombord's overlay, with where the field values are.
+      capture: () =>
+        capturePage({
+          hideOverlay: () => hideForCapture(overlayHost?.shadowRoot ?? null),
+          painted: () => afterNextPaint(window),
+          collectMasks: () => collectFieldMasks({ window, shadowRootOf: crmShadowRootOf }),
+          requestCapture: async () => (await browser.runtime.sendMessage(envelope('support:capture', {}))) as CaptureOutcome,
+        }),
       send: async (request) => (await browser.runtime.sendMessage(envelope('support:send', { request }))) as SupportOutcome,
       newId: () => crypto.randomUUID(),
     });
@@ -88,7 +103,8 @@ export default defineContentScript({
         return describeLocateResult(result);
       },
       'help:open'() {
-        help.open();
+        // Answered at once: the popup that asked closes while the page is captured.
+        void help.open();
       },
     };
     const onMessage = (message: unknown, sender: { id?: string }): Promise<unknown> | undefined =>
@@ -120,10 +136,10 @@ export default defineContentScript({
 
     /** Loads guidance and mounts the overlay; resolves to what shows one context's guidance. */
     async function startOverlay(): Promise<((context: CrmContext | null, signal: AbortSignal) => void) | null> {
-      const guidance = await loadGuidance();
-      if (!guidance || !ctx.isValid) return null;
-      const locale = chooseLocale(guidance.locale, browser.i18n.getUILanguage());
-      const t = translatorFor(locale);
+      const guidance = await loadGuidance({ catalog: true });
+      if (!guidance?.catalog || !ctx.isValid) return null;
+      const { locale, messages, fallback } = guidance.catalog;
+      const t: Translate = createTranslator(messages, fallback);
       const log = new ProgressEventLog(guidance.events, (events) => {
         browser.runtime.sendMessage(envelope('progress:record', { events })).catch((error: unknown) => {
           if (ctx.isValid) console.warn('[Ombord] could not save progress', error);
@@ -149,14 +165,38 @@ export default defineContentScript({
       // Another tab (or a sync) recorded progress: merge it, so a dismissal holds everywhere.
       const onStorageChanged = (changes: Record<string, unknown>, area: string): void => {
         if (area !== 'local' || !(PROGRESS_REVISION_KEY in changes)) return;
-        void loadGuidance().then((fresh) => {
-          if (!fresh) return;
-          log.merge(fresh.events);
-          session?.progressChanged();
-        });
+        // Only the events: the packs and language do not change with progress.
+        ask('progress:all', {}).then(
+          (events) => {
+            log.merge(events);
+            session?.progressChanged();
+          },
+          (error: unknown) => {
+            if (ctx.isValid) console.warn('[Ombord] could not reload progress', error);
+          },
+        );
       };
       browser.storage.onChanged.addListener(onStorageChanged);
       ctx.onInvalidated(() => browser.storage.onChanged.removeListener(onStorageChanged));
+
+      // The user's help requests and the replies to them: loaded now, and again whenever the
+      // background says they changed (a sync brought replies, another tab read them).
+      const myRequests = new MyRequests({
+        load: () => ask('support:mine', {}),
+        seen: (requestId) => ask('support:seen', { requestId }),
+        later: () => ask('support:later', {}),
+        reply: (requestId, body) => ask('support:reply', { requestId, body }),
+        solve: (requestId) => ask('support:solved', { requestId }),
+        onError(error) {
+          if (ctx.isValid) console.warn('[Ombord] could not load your help requests', error);
+        },
+      });
+      void myRequests.reload();
+      const onSupportChanged = (changes: Record<string, unknown>, area: string): void => {
+        if (area === 'local' && SUPPORT_REVISION_KEY in changes) void myRequests.reload();
+      };
+      browser.storage.onChanged.addListener(onSupportChanged);
+      ctx.onInvalidated(() => browser.storage.onChanged.removeListener(onSupportChanged));
 
       return (context, signal) => {
         session = null;
@@ -187,13 +227,13 @@ export default defineContentScript({
           placeHost(ui.shadowHost, modalDialogAround(anchor), document);
         });
         signal.addEventListener('abort', unsubscribe, { once: true });
-        ui.mounted.render(<OverlayApp session={current} help={help} t={t} />);
+        ui.mounted.render(<OverlayApp session={current} help={help} requests={myRequests} t={t} />);
       };
     }
 
-    async function loadGuidance(): Promise<GuidanceData | null> {
+    async function loadGuidance(request: MessageRequest<'guidance:load'>): Promise<GuidanceData | null> {
       try {
-        return (await browser.runtime.sendMessage(envelope('guidance:load', {}))) as GuidanceData;
+        return (await browser.runtime.sendMessage(envelope('guidance:load', request))) as GuidanceData;
       } catch (error) {
         // No guidance this time; context detection and anchors still work.
         if (ctx.isValid) console.warn('[Ombord] could not load guidance', error);
@@ -202,3 +242,8 @@ export default defineContentScript({
     }
   },
 });
+
+/** A message to the background, with its answer typed by the message map. */
+function ask<N extends MessageName>(type: N, data: MessageRequest<N>): Promise<MessageResponse<N>> {
+  return browser.runtime.sendMessage(envelope(type, data)) as Promise<MessageResponse<N>>;
+}

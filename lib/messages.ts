@@ -8,8 +8,11 @@ import type { AnchorTarget, LocateReport } from './crm/locate';
 import type { ProgressEvent } from './api/progress';
 import type { ContentPack } from './guides/pack';
 import type { SupportedLocale } from './i18n';
+import type { Catalog } from './i18n/translator';
 import type { SupportRequest } from './api/support';
 import type { SupportOutcome } from './support/queue';
+import type { CaptureOutcome } from './support/screenshot';
+import type { MySupportView, SupportActionOutcome } from './support/replies';
 import type { EnrollInput, EnrollOutcome, SyncStatus } from './sync/service';
 
 export interface MessageMap {
@@ -19,8 +22,13 @@ export interface MessageMap {
   'context:get': { request: { tabId: number }; response: CrmContext | null };
   /** Background/popup → content script: find an anchor on the page and describe it. */
   'anchor:locate': { request: { target: AnchorTarget; timeoutMs?: number }; response: LocateReport };
-  /** Content script/popup → background: what guidance needs: packs, the user's progress, their language. */
-  'guidance:load': { request: Record<string, never>; response: GuidanceData };
+  /**
+   * Content script/popup → background: what guidance needs: packs, the user's progress, their
+   * language; with `catalog`, also the UI strings in the language the overlay should speak.
+   */
+  'guidance:load': { request: { catalog?: boolean }; response: GuidanceData };
+  /** Content script → background: every progress event, after another tab or a sync changed them. */
+  'progress:all': { request: Record<string, never>; response: ProgressEvent[] };
   /** Content script → background: append progress events (idempotent by id). */
   'progress:record': { request: { events: ProgressEvent[] }; response: { added: number } };
   /** Options → background: enrolment, last sync, queued events, dead letters, last problem. */
@@ -33,6 +41,18 @@ export interface MessageMap {
   'sync:forget': { request: Record<string, never>; response: SyncStatus };
   /** Content script → background: queue a help request and try to send it at once (idempotent by id). */
   'support:send': { request: { request: SupportRequest }; response: SupportOutcome };
+  /** Content script → background: a PNG of the sender's tab, only while it is the active tab of its window (needs activeTab). */
+  'support:capture': { request: Record<string, never>; response: CaptureOutcome };
+  /** Content script → background: the user's help requests with their replies, as last fetched, and what is unread. */
+  'support:mine': { request: Record<string, never>; response: MySupportView };
+  /** Content script → background: the user opened a request; its replies are read (the badge updates). */
+  'support:seen': { request: { requestId: string }; response: MySupportView };
+  /** Content script → background: "Later" on the replies notice; they stay unread, the notice goes. */
+  'support:later': { request: Record<string, never>; response: MySupportView };
+  /** Content script → background: answer back on a request, sent at once (never queued). */
+  'support:reply': { request: { requestId: string; body: string }; response: SupportActionOutcome };
+  /** Content script → background: the user marks their request solved (closed). */
+  'support:solved': { request: { requestId: string }; response: SupportActionOutcome };
   /** Background → content script: the user pressed the "Get help" keyboard shortcut. */
   'help:open': { request: Record<string, never>; response: void };
 }
@@ -48,10 +68,24 @@ export interface GuidanceData {
   /** The enrolled user's roles and teams for audience targeting; empty when not enrolled. */
   roles: string[];
   teams: string[];
+  /**
+   * When asked for: the language the UI speaks (`locale`, else the browser's) and its catalog
+   * with the English one as fallback. The content script gets only these two instead of bundling
+   * all five, so it has less to parse before the first tip.
+   */
+  catalog?: UiCatalog;
+}
+
+export interface UiCatalog {
+  locale: SupportedLocale;
+  messages: Catalog;
+  fallback: Catalog;
 }
 
 /** `storage.local` key bumped on every progress change, so every tab's overlay updates. */
 export const PROGRESS_REVISION_KEY = 'progressRevision';
+/** `storage.local` key bumped when the user's help requests, their replies or what is read change. */
+export const SUPPORT_REVISION_KEY = 'supportRevision';
 /** `storage.local` key of the user's language choice. */
 export const LOCALE_KEY = 'locale';
 

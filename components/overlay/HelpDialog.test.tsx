@@ -45,7 +45,7 @@ function open(onSend = vi.fn().mockResolvedValue({ status: 'sent' })) {
   document.body.append(opener);
   opener.focus();
   const onClose = vi.fn();
-  const view = render(<HelpDialog t={translate} attachment={attachment} onSend={onSend} onClose={onClose} />);
+  const view = render(<HelpDialog t={translate} attachment={attachment} capture={null} onSend={onSend} onClose={onClose} />);
   return { opener, onClose, onSend, view };
 }
 

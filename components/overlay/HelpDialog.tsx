@@ -1,21 +1,27 @@
 /**
  * "Get help": a modal dialog where the user asks a question, reports a problem or suggests an
- * idea, sees exactly what context goes with it ("What we send"), and sends it. Focus stays
- * inside until it closes (Esc, Cancel or Close) and then goes back to where it was. The request
- * itself is sent by the caller; the dialog only says what became of it.
+ * idea, sees exactly what context goes with it ("What we send") and the screenshot with field
+ * values masked, and sends it. Focus stays inside until it closes (Esc, Cancel or Close) and
+ * then goes back to where it was. The request itself is sent by the caller; the dialog only
+ * says what became of it.
  */
 import { useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { SUPPORT_DESCRIPTION_MAX, SUPPORT_KINDS, type SupportContext, type SupportKind } from '@/lib/api/support';
+import { SUPPORT_DESCRIPTION_MAX, SUPPORT_KINDS, type SupportContext, type SupportKind, type SupportScreenshot } from '@/lib/api/support';
 import { pageTypeKey, type MessageKey, type Translate } from '@/lib/i18n';
 import type { SupportOutcome } from '@/lib/support/queue';
+import type { HelpCapture } from '@/lib/support/screenshot';
 import { focusQuietly, trapTab, useReturnFocus } from './focus';
+import { LongTextField } from './LongTextField';
+import { ScreenshotField, useHelpScreenshot, type HelpScreenshot } from './ScreenshotPreview';
 
 export interface HelpDialogProps {
   t: Translate;
   /** The context that goes with the request, as it will be sent. */
   attachment: SupportContext;
-  onSend: (input: { kind: SupportKind; description: string }) => Promise<SupportOutcome>;
+  onSend: (input: { kind: SupportKind; description: string; screenshot?: SupportScreenshot }) => Promise<SupportOutcome>;
   onClose: () => void;
+  /** The screenshot taken as the dialog opened (`HelpRequests.getCapture`); null offers none. */
+  capture: HelpCapture | null;
 }
 
 const KIND_LABELS: Record<SupportKind, MessageKey> = {
@@ -34,11 +40,8 @@ const OUTCOME_MESSAGES: Record<SupportOutcome['status'] | 'failed', MessageKey> 
 
 type Phase = { step: 'editing' } | { step: 'sending' } | { step: 'done'; result: SupportOutcome['status'] | 'failed' };
 
-export function HelpDialog({ t, attachment, onSend, onClose }: HelpDialogProps) {
+export function HelpDialog({ t, attachment, onSend, onClose, capture: opened }: HelpDialogProps) {
   const headingId = useId();
-  const descriptionId = useId();
-  const counterId = useId();
-  const requiredId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -47,6 +50,9 @@ export function HelpDialog({ t, attachment, onSend, onClose }: HelpDialogProps) 
   const [description, setDescription] = useState('');
   const [missing, setMissing] = useState(false);
   const [phase, setPhase] = useState<Phase>({ step: 'editing' });
+  // Read once: the dialog shows the screenshot taken as it opened.
+  const [capture] = useState(opened);
+  const shot = useHelpScreenshot(capture);
 
   useReturnFocus(dialogRef);
   useLayoutEffect(() => focusQuietly(headingRef.current), []);
@@ -75,7 +81,9 @@ export function HelpDialog({ t, attachment, onSend, onClose }: HelpDialogProps) 
     }
     setPhase({ step: 'sending' });
     try {
-      const outcome = await onSend({ kind, description: text });
+      // Waits for the latest composition: what goes is what the preview shows once it is ready.
+      const screenshot = await shot.toSend();
+      const outcome = await onSend({ kind, description: text, ...(screenshot === undefined ? {} : { screenshot }) });
       setPhase({ step: 'done', result: outcome.status });
     } catch {
       setPhase({ step: 'done', result: 'failed' });
@@ -84,7 +92,14 @@ export function HelpDialog({ t, attachment, onSend, onClose }: HelpDialogProps) 
 
   return (
     <div className="ob-root ob-help__backdrop">
-      <div ref={dialogRef} role="dialog" aria-modal="true" aria-labelledby={headingId} className="ob-card ob-help" onKeyDown={onKeyDown}>
+      <div
+        ref={dialogRef}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={headingId}
+        className={capture?.status === 'captured' ? 'ob-card ob-help ob-help--wide' : 'ob-card ob-help'}
+        onKeyDown={onKeyDown}
+      >
         <h2 ref={headingRef} id={headingId} className="ob-heading" tabIndex={-1}>
           {t('helpDialogTitle')}
         </h2>
@@ -108,35 +123,24 @@ export function HelpDialog({ t, attachment, onSend, onClose }: HelpDialogProps) 
                 </label>
               ))}
             </fieldset>
-            <label htmlFor={descriptionId} className="ob-subheading">
-              {t('helpDescriptionLabel')}
-            </label>
-            <textarea
-              ref={textareaRef}
-              id={descriptionId}
-              className="ob-help__description"
-              rows={5}
-              required
-              maxLength={SUPPORT_DESCRIPTION_MAX}
-              aria-invalid={missing}
-              aria-describedby={missing ? `${requiredId} ${counterId}` : counterId}
+            <LongTextField
+              t={t}
+              label={t('helpDescriptionLabel')}
+              requiredMessage={t('helpDescriptionRequired')}
+              missing={missing}
               value={description}
-              onChange={(event) => {
-                setDescription(event.target.value);
-                if (event.target.value.trim() !== '') setMissing(false);
+              onChange={(value) => {
+                setDescription(value);
+                if (value.trim() !== '') setMissing(false);
               }}
+              max={SUPPORT_DESCRIPTION_MAX}
+              rows={5}
+              textareaRef={textareaRef}
             />
-            {missing && (
-              <p id={requiredId} className="ob-help__error">
-                {t('helpDescriptionRequired')}
-              </p>
-            )}
-            <p id={counterId} className="ob-muted">
-              {t('helpDescriptionCounter', [String(description.length), String(SUPPORT_DESCRIPTION_MAX)])}
-            </p>
+            <ScreenshotField t={t} shot={shot} />
             <details className="ob-help__attachment">
               <summary>{t('helpWhatWeSend')}</summary>
-              <AttachmentList attachment={attachment} t={t} />
+              <AttachmentList attachment={attachment} shot={shot} t={t} />
             </details>
             <div className="ob-actions">
               <button type="button" className="ob-button" onClick={onClose}>
@@ -154,7 +158,7 @@ export function HelpDialog({ t, attachment, onSend, onClose }: HelpDialogProps) 
 }
 
 /** The attached context in words: what the user agrees to send. */
-function AttachmentList({ attachment, t }: { attachment: SupportContext; t: Translate }) {
+function AttachmentList({ attachment, shot, t }: { attachment: SupportContext; shot: HelpScreenshot; t: Translate }) {
   const { crm, guide, breadcrumbs, errors, environment } = attachment;
   const none = t('helpNone');
   return (
@@ -193,6 +197,13 @@ function AttachmentList({ attachment, t }: { attachment: SupportContext; t: Tran
       </dd>
       <dt>{t('helpFieldBrowser')}</dt>
       <dd>{`${environment.browser}, ${environment.os}`}</dd>
+      <dt>{t('helpFieldScreenshot')}</dt>
+      <dd>{screenshotSummary(shot, t)}</dd>
     </dl>
   );
+}
+
+function screenshotSummary(shot: HelpScreenshot, t: Translate): string {
+  if (shot.capture?.status !== 'captured' || !shot.include) return t('helpNone');
+  return t(shot.showValues ? 'helpScreenshotSummaryValuesShown' : 'helpScreenshotSummaryValuesHidden');
 }

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Launcher, type LauncherProps } from './Launcher';
 import { translate } from './testing';
@@ -126,5 +127,42 @@ describe('Launcher', () => {
       }),
     );
     expect(within(panel).getByRole('button', { name: 'Get help' })).toBeTruthy();
+  });
+
+  it('lists the help requests with their status and unread replies, and opens one with focus back on the launcher', async () => {
+    const onOpen = vi.fn();
+    const { user, panel } = await openPanel(
+      launcherProps({
+        helpRequests: {
+          requests: [
+            { id: 'a', title: 'Where do I log a call?', status: 'Answered', unread: 2 },
+            { id: 'b', title: 'Save does nothing', status: 'Solved and closed', unread: 0 },
+          ],
+          onOpen,
+        },
+      }),
+    );
+    const section = within(panel).getByRole('region', { name: 'Your help requests 2 new' });
+    expect(within(section).getByRole('button', { name: 'Save does nothing Solved and closed' })).toBeTruthy();
+    await user.click(within(section).getByRole('button', { name: 'Where do I log a call? Answered 2 new' }));
+    expect(onOpen).toHaveBeenCalledWith('a');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(launcherButton());
+  });
+
+  it('shows the unread replies on the launcher button, described in words, axe-clean', async () => {
+    render(<Launcher {...launcherProps({ helpRequests: { requests: [{ id: 'a', title: 'Where?', status: 'Answered', unread: 1 }], onOpen: vi.fn() } })} />);
+    const button = launcherButton();
+    expect(button.textContent).toBe('1');
+    expect(document.getElementById(button.getAttribute('aria-describedby') ?? '')?.textContent).toBe('1 new reply from support');
+    await userEvent.setup().click(button);
+    const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false }, region: { enabled: false } } });
+    expect(result.violations.map((violation) => violation.id)).toEqual([]);
+  });
+
+  it('leaves the help requests out when there are none', async () => {
+    const { panel } = await openPanel(launcherProps({ helpRequests: { requests: [], onOpen: vi.fn() } }));
+    expect(within(panel).queryByRole('region', { name: /Your help requests/ })).toBeNull();
+    expect(launcherButton().getAttribute('aria-describedby')).toBeNull();
   });
 });

@@ -1,11 +1,13 @@
 /**
  * The round button in the bottom-right corner and the panel it opens: minutes saved this week,
- * checklists, the tours of this page and a place for "Get help". Esc or the close button shuts
- * the panel and puts focus back on the launcher; starting a tour does the same first, so the
- * tour gives focus back to the launcher when it ends.
+ * checklists, the tours of this page, the user's help requests and a place for "Get help". Esc or
+ * the close button shuts the panel and puts focus back on the launcher; starting a tour or opening
+ * a help request does the same first, so focus comes back to the launcher when they end. Unread
+ * replies from support show as a count on the button.
  */
-import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type { Translate } from '@/lib/i18n';
+import { unreadRepliesSentence } from '@/lib/support/replies';
 import { focusQuietly } from './focus';
 import { formatMinutes, isOneMinute } from './format';
 import { CloseIcon, LauncherIcon } from './icons';
@@ -29,6 +31,21 @@ export interface LauncherTour {
   inProgress: boolean;
 }
 
+export interface LauncherHelpRequest {
+  id: string;
+  title: string;
+  /** The request's status in words. */
+  status: string;
+  /** Replies from support the user has not read. */
+  unread: number;
+}
+
+export interface LauncherHelpRequests {
+  /** Newest first. */
+  requests: readonly LauncherHelpRequest[];
+  onOpen: (requestId: string) => void;
+}
+
 export interface LauncherProps {
   t: Translate;
   minutesSavedThisWeek: number;
@@ -38,13 +55,21 @@ export interface LauncherProps {
   onStartTour: (tourId: string) => void;
   /** The "Get help" control, shown at the bottom of the panel. */
   helpAction?: ReactNode;
+  /** The user's help requests; the section is left out when there are none. */
+  helpRequests?: LauncherHelpRequests;
+  /** The launcher button, for a dialog that must give focus back to it. */
+  buttonRef?: RefObject<HTMLButtonElement | null>;
 }
 
-export function Launcher({ t, minutesSavedThisWeek, checklists, tours, onStartTour, helpAction }: LauncherProps) {
+export function Launcher({ t, minutesSavedThisWeek, checklists, tours, onStartTour, helpAction, helpRequests, buttonRef: givenButtonRef }: LauncherProps) {
   const panelId = useId();
   const headingId = useId();
+  const unreadId = useId();
   const [open, setOpen] = useState(false);
-  const buttonRef = useRef<HTMLButtonElement>(null);
+  const ownButtonRef = useRef<HTMLButtonElement>(null);
+  const buttonRef = givenButtonRef ?? ownButtonRef;
+  const unread = helpRequests?.requests.reduce((total, request) => total + request.unread, 0) ?? 0;
+  const unreadSentence = unreadRepliesSentence(unread, t);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   useLayoutEffect(() => {
@@ -58,6 +83,10 @@ export function Launcher({ t, minutesSavedThisWeek, checklists, tours, onStartTo
   const startTour = (tourId: string) => {
     close();
     onStartTour(tourId);
+  };
+  const openRequest = (requestId: string) => {
+    close();
+    helpRequests?.onOpen(requestId);
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || !open) return;
@@ -75,10 +104,21 @@ export function Launcher({ t, minutesSavedThisWeek, checklists, tours, onStartTo
         aria-haspopup="dialog"
         aria-expanded={open}
         aria-controls={panelId}
+        aria-describedby={unreadSentence === null ? undefined : unreadId}
         onClick={() => setOpen((wasOpen) => !wasOpen)}
       >
         <LauncherIcon />
+        {unread > 0 && (
+          <span className="ob-launcher__count" aria-hidden="true">
+            {unread > 99 ? '99+' : unread}
+          </span>
+        )}
       </button>
+      {unreadSentence !== null && (
+        <span id={unreadId} hidden>
+          {unreadSentence}
+        </span>
+      )}
       <div id={panelId} role="dialog" aria-labelledby={headingId} className="ob-card ob-launcher__panel" hidden={!open}>
         <div className="ob-launcher__top">
           <h2 ref={headingRef} id={headingId} className="ob-heading" tabIndex={-1}>
@@ -93,6 +133,9 @@ export function Launcher({ t, minutesSavedThisWeek, checklists, tours, onStartTo
           <ChecklistSection key={checklist.id} checklist={checklist} t={t} />
         ))}
         <ToursSection tours={tours} t={t} onStart={startTour} />
+        {helpRequests !== undefined && helpRequests.requests.length > 0 && (
+          <HelpRequestsSection requests={helpRequests.requests} unread={unread} t={t} onOpen={openRequest} />
+        )}
         {helpAction !== undefined && <div className="ob-launcher__help">{helpAction}</div>}
       </div>
     </div>
@@ -162,6 +205,43 @@ function ToursSection({ tours, t, onStart }: { tours: readonly LauncherTour[]; t
           })}
         </ul>
       )}
+    </section>
+  );
+}
+
+/** The user's help requests, each a button that opens it; the heading counts the unread replies. */
+function HelpRequestsSection({
+  requests,
+  unread,
+  t,
+  onOpen,
+}: {
+  requests: readonly LauncherHelpRequest[];
+  unread: number;
+  t: Translate;
+  onOpen: (requestId: string) => void;
+}) {
+  const headingId = useId();
+  return (
+    <section className="ob-section" aria-labelledby={headingId}>
+      <h3 id={headingId} className="ob-subheading ob-requests__heading">
+        <span>{t('supportRequestsHeading')}</span>{' '}
+        {unread > 0 && <span className="ob-tag">{t('supportRequestsNew', String(unread))}</span>}
+      </h3>
+      <ul className="ob-requests">
+        {requests.map((request) => (
+          <li key={request.id}>
+            <button type="button" className="ob-requests__request" aria-haspopup="dialog" onClick={() => onOpen(request.id)}>
+              {/* The spaces keep the words apart in the button's accessible name. */}
+              <span className="ob-requests__title">{request.title}</span>{' '}
+              <span className="ob-requests__status">
+                {request.status}{' '}
+                {request.unread > 0 && <span className="ob-tag">{t('supportRequestsNew', String(request.unread))}</span>}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

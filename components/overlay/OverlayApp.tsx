@@ -1,41 +1,69 @@
 /**
- * The whole overlay of one page: renders a guidance session's view with the overlay
- * components and hands the user's choices back to the session. No decisions are made here.
+ * The whole overlay of one page: renders a guidance session's view and the user's help requests
+ * with the overlay components and hands the user's choices back to the session and the requests.
+ * No decisions are made here.
  */
-import { Component, useSyncExternalStore, type ReactNode } from 'react';
-import type { GuidanceSession } from '@/lib/guides/session';
+import { Component, memo, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { GuidanceSession, TipView } from '@/lib/guides/session';
 import type { Translate } from '@/lib/i18n';
 import type { HelpRequests } from '@/lib/support/help';
+import type { MyRequests } from '@/lib/support/my-requests';
+import { supportRequestTitle, type MySupportThread } from '@/lib/support/replies';
 import { AnnouncementCard } from './AnnouncementCard';
 import { Beacon } from './Beacon';
 import { HelpDialog } from './HelpDialog';
 import { Launcher } from './Launcher';
+import { RepliesNotice } from './RepliesNotice';
+import { STATUS_LABELS, SupportThreadDialog } from './SupportThreadDialog';
 import { TourPopover } from './TourPopover';
 
 interface Props {
   session: GuidanceSession;
   help: HelpRequests;
+  /** The user's help requests and the replies to them. */
+  requests: MyRequests;
   t: Translate;
 }
 
-export function OverlayApp({ session, help, t }: Props) {
+/** The open help request and the replies shown as new in it. */
+interface OpenThread {
+  requestId: string;
+  /** The request as it was opened: shown if the backend stops listing it while it is open. */
+  opened: MySupportThread;
+  newReplyIds: string[];
+}
+
+export function OverlayApp({ session, help, requests, t }: Props) {
   const view = useSyncExternalStore(session.subscribe, session.getView);
   const helpAttachment = useSyncExternalStore(help.subscribe, help.getOpen);
+  const mine = useSyncExternalStore(requests.subscribe, requests.getView);
+  const [thread, setThread] = useState<OpenThread | null>(null);
+  const launcherButtonRef = useRef<HTMLButtonElement>(null);
+  const liveOpen = thread === null ? undefined : mine.requests.find((request) => request.id === thread.requestId);
+  const noticeRequest = mine.requests.find((request) => request.id === mine.noticeRequestId) ?? null;
+
+  // Opening a request reads its replies (the badge clears), and so does a reply that arrives
+  // while it is open; such a reply is marked "New" too.
+  const openId = thread?.requestId ?? null;
+  const unreadInOpen = liveOpen?.unreadReplyIds.join() ?? '';
+  useEffect(() => {
+    if (openId === null || unreadInOpen === '') return;
+    const unread = unreadInOpen.split(',');
+    setThread((current) =>
+      current === null || current.requestId !== openId ? current : { ...current, newReplyIds: [...new Set([...current.newReplyIds, ...unread])] },
+    );
+    void requests.markSeen(openId);
+  }, [openId, unreadInOpen, requests]);
+
+  const showThread = (requestId: string) => {
+    const opened = mine.requests.find((request) => request.id === requestId);
+    if (opened !== undefined) setThread({ requestId, opened, newReplyIds: opened.unreadReplyIds });
+  };
+
   return (
     <OverlayErrorBoundary>
       {view.tips.map((tip) => (
-        <Beacon
-          key={tip.key}
-          anchor={tip.anchor}
-          title={tip.title}
-          body={tip.body}
-          wiifm={tip.wiifm}
-          t={t}
-          onOpen={() => session.tipOpened(tip.key)}
-          onGotIt={() => undefined}
-          onSnooze={() => session.tipSnoozed(tip.key)}
-          onDontShowAgain={() => session.tipDismissed(tip.key)}
-        />
+        <TipBeacon key={tip.key} tip={tip} session={session} t={t} />
       ))}
       {view.tour && (
         <TourPopover
@@ -75,13 +103,63 @@ export function OverlayApp({ session, help, t }: Props) {
             {t('helpGetHelp')}
           </button>
         }
+        helpRequests={{
+          requests: mine.requests.map((request) => ({
+            id: request.id,
+            title: supportRequestTitle(request.description),
+            status: t(STATUS_LABELS[request.status]),
+            unread: request.unreadReplyIds.length,
+          })),
+          onOpen: showThread,
+        }}
+        buttonRef={launcherButtonRef}
+      />
+      <RepliesNotice
+        t={t}
+        request={thread === null ? noticeRequest : null}
+        onRead={() => {
+          if (noticeRequest !== null) showThread(noticeRequest.id);
+        }}
+        onLater={() => void requests.later()}
       />
       {helpAttachment && (
-        <HelpDialog t={t} attachment={helpAttachment} onSend={(input) => help.send(input)} onClose={() => help.close()} />
+        <HelpDialog t={t} attachment={helpAttachment} capture={help.getCapture()} onSend={(input) => help.send(input)} onClose={() => help.close()} />
+      )}
+      {thread !== null && (
+        <SupportThreadDialog
+          key={thread.requestId}
+          t={t}
+          request={liveOpen ?? thread.opened}
+          newReplyIds={thread.newReplyIds}
+          onReply={(body) => requests.reply(thread.requestId, body)}
+          onSolve={() => requests.solve(thread.requestId)}
+          onClose={() => setThread(null)}
+          fallbackFocus={() => launcherButtonRef.current}
+        />
       )}
     </OverlayErrorBoundary>
   );
 }
+
+/**
+ * One tip's beacon. The session keeps a tip's view object while its anchor stays, so a view
+ * change elsewhere (another tip, the launcher) does not render this beacon again.
+ */
+const TipBeacon = memo(function TipBeacon({ tip, session, t }: { tip: TipView; session: GuidanceSession; t: Translate }) {
+  return (
+    <Beacon
+      anchor={tip.anchor}
+      title={tip.title}
+      body={tip.body}
+      wiifm={tip.wiifm}
+      t={t}
+      onOpen={() => session.tipOpened(tip.key)}
+      onGotIt={() => undefined}
+      onSnooze={() => session.tipSnoozed(tip.key)}
+      onDontShowAgain={() => session.tipDismissed(tip.key)}
+    />
+  );
+});
 
 /** A rendering bug hides the overlay instead of reaching the CRM page. */
 class OverlayErrorBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {

@@ -13,8 +13,9 @@ import { localize } from '@/lib/guides/localize';
 import './style.css';
 
 /**
- * The toolbar popup: what Ombord knows about the current tab. `?tabId=N` shows another tab's
- * context instead of the active one (for support staff and automated tests).
+ * The toolbar popup: what Ombord knows about the current tab, and "Get help with this page".
+ * `?tabId=N` shows another tab's context instead of the active one (for support staff and
+ * automated tests).
  */
 
 async function targetTabId(): Promise<number | undefined> {
@@ -24,12 +25,40 @@ async function targetTabId(): Promise<number | undefined> {
   return tab?.id;
 }
 
+/**
+ * Opens the help dialog in the tab and closes the popup. Opening the popup from the toolbar
+ * granted `activeTab` for that tab, so the dialog's screenshot can be taken from here (from the
+ * page's own launcher it cannot).
+ */
+function GetHelpButton({ tabId }: { tabId: number }) {
+  const [failed, setFailed] = useState(false);
+  const open = async () => {
+    try {
+      await browser.tabs.sendMessage(tabId, envelope('help:open', {}));
+      window.close();
+    } catch {
+      // No content script answered: the tab was open before Ombord was installed or updated.
+      setFailed(true);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="primary" aria-haspopup="dialog" onClick={() => void open()}>
+        {t('popupGetHelp')}
+      </button>
+      {failed && <p role="alert">{t('popupGetHelpFailed')}</p>}
+    </>
+  );
+}
+
 function Popup({ guidance }: { guidance: GuidanceData }) {
   const [context, setContext] = useState<CrmContext | null | undefined>(undefined);
+  const [tabId, setTabId] = useState<number | undefined>(undefined);
 
   useEffect(() => {
     void (async () => {
       const tabId = await targetTabId();
+      setTabId(tabId);
       if (tabId === undefined) return setContext(null);
       const reply = (await browser.runtime.sendMessage(envelope('context:get', { tabId }))) as MessageResponse<'context:get'>;
       setContext(reply ?? null);
@@ -51,6 +80,7 @@ function Popup({ guidance }: { guidance: GuidanceData }) {
     <main aria-busy={context === undefined}>
       <h1>{t('popupHeading')}</h1>
       {context === null && <p role="status">{t('popupNotCrm')}</p>}
+      {context && tabId !== undefined && <GetHelpButton tabId={tabId} />}
       {context && <ContextDetails context={context} t={t} />}
       <h2>{t('popupProgressHeading')}</h2>
       <p data-testid="minutes-saved">{minutesSentence(minutesSavedThisWeek(guidance.events, now, locale), t)}</p>

@@ -51,6 +51,12 @@ describe('onPremisesScriptRegistration', () => {
     ]);
   });
 
+  it('ignores grants of every site, which name no server', () => {
+    expect(onPremisesOrigins(['<all_urls>', 'https://*/*', 'http://*/*', '*://*/*', 'https://crm.contoso.local/*'])).toEqual([
+      'https://crm.contoso.local/*',
+    ]);
+  });
+
   it('registers, updates and unregisters as origins are granted and revoked', async () => {
     const { registered, registration, granted } = fakes(['https://*.dynamics.com/*']);
     await registration.sync();

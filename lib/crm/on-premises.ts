@@ -50,9 +50,16 @@ export function originPatternFor(input: string): { ok: true; pattern: string } |
   return { ok: true, pattern: `${url.protocol}//${url.host}/*` };
 }
 
+/**
+ * Grants of every site (`<all_urls>`, or any host on http or https: Chrome's "On all sites")
+ * name no server; taking them for one would run the CRM content script on every page, and twice
+ * on the CRM's own.
+ */
+const EVERY_SITE = /^(<all_urls>|(\*|https?):\/\/\*\/\*)$/;
+
 /** The granted origins that are not built into the manifest, i.e. the on-premises ones. */
 export function onPremisesOrigins(granted: readonly string[]): string[] {
-  return granted.filter((origin) => !BUILT_IN.has(origin)).sort();
+  return granted.filter((origin) => !BUILT_IN.has(origin) && !EVERY_SITE.test(origin)).sort();
 }
 
 export function onPremisesScriptRegistration(options: OnPremisesRegistrationOptions): { sync(): Promise<void> } {

@@ -15,3 +15,8 @@ const CATALOGS: Record<SupportedLocale, Catalog> = { en, nb, sv, da, fi };
 export function translatorFor(locale: SupportedLocale): Translate {
   return createTranslator(CATALOGS[locale], CATALOGS.en);
 }
+
+/** One language's catalog (for a part that does not bundle them, such as the content script). */
+export function catalogFor(locale: SupportedLocale): Catalog {
+  return CATALOGS[locale];
+}

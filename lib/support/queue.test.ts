@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { SupportRequest } from '../api/support';
 import { ENROLLMENT_KEY, SYNC_SETTINGS_KEY } from '../sync/settings';
 import { memoryLocks, memoryStorage } from '../sync/testing';
-import { createSupportOutbox, SUPPORT_QUEUE_KEY } from './queue';
+import { createSupportOutbox, SUPPORT_QUEUE_KEY, SUPPORT_QUEUE_SCREENSHOT_CHARS_MAX, withinScreenshotBudget } from './queue';
 
 const BACKEND = 'https://ombord.example.com';
 const enrollment = {
@@ -46,6 +46,9 @@ function request(id: string): SupportRequest {
 }
 const ID_A = '3b241101-e2bb-4255-8caf-4136c566a962';
 const ID_B = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+const ID_C = '9b2f3c1e-5d4a-4e6b-8c7d-1a2b3c4d5e6f';
+const ID_D = 'c4a7e2d1-0b9f-4e8a-9d6c-5b4a3f2e1d0c';
+const ID_E = 'e1d2c3b4-a5f6-4a7b-8c9d-0e1f2a3b4c5d';
 
 const ack = (id: string) => new Response(JSON.stringify({ id, status: 'new' }), { status: 201, headers: { 'Content-Type': 'application/json' } });
 
@@ -116,5 +119,52 @@ describe('support outbox', () => {
     const { outbox: box } = outbox();
     await expect(box.submit({ ...request(ID_A), description: '' })).rejects.toThrow();
     expect(await box.queued()).toEqual([]);
+  });
+
+  it('keeps a screenshot with its request while offline and sends it with it', async () => {
+    const { outbox: box, fetch } = outbox();
+    fetch.mockRejectedValueOnce(new TypeError('Failed to fetch'));
+    const screenshot = { mediaType: 'image/png' as const, dataBase64: 'iVBORw0KGgoAAAANSUhEUg==' };
+    expect(await box.submit({ ...request(ID_A), screenshot })).toEqual({ status: 'queued' });
+    expect((await box.queued())[0]?.screenshot).toEqual(screenshot);
+    fetch.mockResolvedValueOnce(ack(ID_A));
+    await box.flush({ manual: true });
+    expect(JSON.parse(String(fetch.mock.calls[1]?.[1]?.body)).screenshot).toEqual(screenshot);
+  });
+
+  it('drops the oldest queued screenshots, never the requests, when their bytes outgrow the budget', async () => {
+    const { outbox: box, fetch } = outbox();
+    fetch.mockRejectedValue(new TypeError('Failed to fetch'));
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    // Five of nearly the largest screenshots are more than the queue keeps.
+    const ids = [ID_A, ID_B, ID_C, ID_D, ID_E];
+    const large = 'A'.repeat(5_500_000);
+    expect(ids.length * large.length).toBeGreaterThan(SUPPORT_QUEUE_SCREENSHOT_CHARS_MAX);
+    for (const id of ids) await box.submit({ ...request(id), screenshot: { mediaType: 'image/png', dataBase64: large } });
+    const queued = await box.queued();
+    expect(queued.map((queuedRequest) => queuedRequest.id)).toEqual(ids);
+    expect(queued.map((queuedRequest) => queuedRequest.screenshot !== undefined)).toEqual([false, true, true, true, true]);
+  });
+});
+
+describe('withinScreenshotBudget', () => {
+  const shot = (chars: number) => ({ mediaType: 'image/png' as const, dataBase64: 'A'.repeat(chars) });
+
+  it('takes screenshots from the oldest requests first until the rest fit', () => {
+    const requests = [
+      { ...request(ID_A), screenshot: shot(40) },
+      request(ID_B),
+      { ...request(ID_C), screenshot: shot(40) },
+      { ...request(ID_D), screenshot: shot(40) },
+    ];
+    const kept = withinScreenshotBudget(requests, 90);
+    expect(kept.map((kept) => kept.id)).toEqual([ID_A, ID_B, ID_C, ID_D]);
+    expect(kept.map((kept) => kept.screenshot?.dataBase64.length)).toEqual([undefined, undefined, 40, 40]);
+    expect('screenshot' in (kept[0] ?? {})).toBe(false);
+  });
+
+  it('changes nothing within the budget', () => {
+    const requests = [{ ...request(ID_A), screenshot: shot(40) }, { ...request(ID_B), screenshot: shot(40) }];
+    expect(withinScreenshotBudget(requests, 80)).toEqual(requests);
   });
 });

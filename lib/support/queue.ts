@@ -1,8 +1,9 @@
 /**
  * The help requests outbox: a request the user sent is kept in `storage.local` until the backend
  * has it (`POST /v1/support`, idempotent by request id), so a request written offline, before
- * enrolment or in a service worker that dies mid-send still arrives. Requests carry no
- * screenshots yet, so they are small; at most `SUPPORT_QUEUE_MAX` wait (the oldest go first).
+ * enrolment or in a service worker that dies mid-send still arrives. At most `SUPPORT_QUEUE_MAX`
+ * wait (the oldest go first), and their screenshots together at most
+ * `SUPPORT_QUEUE_SCREENSHOT_CHARS_MAX` (see `withinScreenshotBudget`).
  */
 import { z } from 'zod';
 import { SupportRequestSchema, type SupportRequest } from '../api/support';
@@ -16,6 +17,12 @@ export const SUPPORT_QUEUE_KEY = 'support.queue';
 export const SUPPORT_BACKOFF_KEY = 'support.backoff';
 export const SUPPORT_LOCK = 'ombord-support';
 export const SUPPORT_QUEUE_MAX = 50;
+/**
+ * Most base64 characters of screenshots the queue keeps: about four screenshots of the largest
+ * size (a masked PNG of a CRM page is usually far smaller). The extension has `unlimitedStorage`,
+ * so this is not the browser's quota but our own bound: every change rewrites the whole queue.
+ */
+export const SUPPORT_QUEUE_SCREENSHOT_CHARS_MAX = 24 * 1024 * 1024;
 
 /** What became of one request: what the help dialog tells the user. */
 export type SupportOutcome =
@@ -112,7 +119,7 @@ export function createSupportOutbox(deps: SupportOutboxDeps): SupportOutbox {
       return withLock(deps.locks, SUPPORT_LOCK, async () => {
         const waiting = await queued();
         if (!waiting.some((queuedRequest) => queuedRequest.id === valid.id)) {
-          await storage.set({ [SUPPORT_QUEUE_KEY]: [...waiting, valid].slice(-SUPPORT_QUEUE_MAX) });
+          await storage.set({ [SUPPORT_QUEUE_KEY]: withinScreenshotBudget([...waiting, valid].slice(-SUPPORT_QUEUE_MAX)) });
         }
         const outcomes = await send(true);
         return outcomes.get(valid.id) ?? { status: 'queued' };
@@ -124,4 +131,21 @@ export function createSupportOutbox(deps: SupportOutboxDeps): SupportOutbox {
       });
     },
   };
+}
+
+/**
+ * The queue with its screenshots' base64 within `budget` characters: the screenshots of the
+ * oldest requests are dropped first, and only the screenshots — a request the user wrote matters
+ * more than its picture, and the newest picture is the one most likely still relevant.
+ */
+export function withinScreenshotBudget(requests: readonly SupportRequest[], budget = SUPPORT_QUEUE_SCREENSHOT_CHARS_MAX): SupportRequest[] {
+  let total = requests.reduce((sum, request) => sum + (request.screenshot?.dataBase64.length ?? 0), 0);
+  return requests.map((request) => {
+    if (total <= budget || request.screenshot === undefined) return request;
+    total -= request.screenshot.dataBase64.length;
+    console.warn(`[Ombord] help request ${request.id} waits without its screenshot: queued screenshots are limited to ${budget} characters`);
+    const withoutScreenshot: SupportRequest = { ...request };
+    delete withoutScreenshot.screenshot;
+    return withoutScreenshot;
+  });
 }

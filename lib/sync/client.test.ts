@@ -120,3 +120,78 @@ async function enrol(backend: ReturnType<typeof fakeBackend>): Promise<{ deviceT
   if (!result.ok) throw new Error(`enrol failed: ${JSON.stringify(result.failure)}`);
   return result.value;
 }
+
+describe('support requests of the user', () => {
+  const REQUEST_ID = '3b241101-e2bb-4255-8caf-4136c566a962';
+  const at = '2025-03-24T08:00:00.000Z';
+  const mine = {
+    requests: [
+      {
+        id: REQUEST_ID,
+        kind: 'question',
+        description: 'Where do I log a call?',
+        status: 'answered',
+        createdAt: at,
+        updatedAt: at,
+        replies: [{ id: '6f9619ff-8b86-4d11-b42d-00c04fc964ff', at, author: { displayName: 'Siri Support', role: 'support' }, body: 'Use the Activity tab.' }],
+      },
+    ],
+  };
+
+  /** A fetch that records each request and answers with the next scripted response. */
+  function recording(...answers: Array<() => Response>) {
+    const requests: Array<{ method: string; url: string; headers: Headers; body: string }> = [];
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      requests.push({ method: request.method, url: request.url, headers: request.headers, body: await request.text() });
+      const next = answers.shift();
+      if (next === undefined) throw new Error(`Unexpected ${request.method} ${request.url}`);
+      return next();
+    }) as typeof globalThis.fetch;
+    return { requests, client: clientOver(fetch, { deviceToken: 'd'.repeat(40) }) };
+  }
+  const json = (status: number, body: unknown) => () => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+  it('lists them with the device credential, validated', async () => {
+    const { requests, client } = recording(json(200, mine));
+    expect(await client.listMySupport()).toEqual({ ok: true, value: mine });
+    expect(requests[0]).toMatchObject({ method: 'GET', url: 'https://ombord.example.com/base/v1/support', body: '' });
+    expect(requests[0]?.headers.get('Authorization')).toBe(`Bearer ${'d'.repeat(40)}`);
+  });
+
+  it('refuses a list that breaks the contract, naming the field', async () => {
+    const robot = structuredClone(mine);
+    (robot.requests[0]?.replies[0]?.author as { role: string }).role = 'robot';
+    const result = await recording(json(200, robot)).client.listMySupport();
+    expect(result).toMatchObject({ ok: false, failure: { kind: 'invalid_response', status: 200 } });
+    if (!result.ok && result.failure.kind === 'invalid_response') expect(result.failure.message).toContain('role');
+  });
+
+  it('answers back with the body as JSON and reads the new status', async () => {
+    const { requests, client } = recording(json(201, { id: REQUEST_ID, status: 'in_progress' }));
+    expect(await client.replyToSupport(REQUEST_ID, 'It works now, thanks!')).toEqual({ ok: true, value: { id: REQUEST_ID, status: 'in_progress' } });
+    expect(requests[0]).toMatchObject({ method: 'POST', url: `https://ombord.example.com/base/v1/support/${REQUEST_ID}/replies` });
+    expect(requests[0]?.headers.get('Content-Type')).toBe('application/json');
+    expect(JSON.parse(requests[0]?.body ?? '')).toEqual({ body: 'It works now, thanks!' });
+  });
+
+  it('marks a request solved without a body', async () => {
+    const { requests, client } = recording(json(200, { id: REQUEST_ID, status: 'closed' }));
+    expect(await client.markSupportSolved(REQUEST_ID)).toEqual({ ok: true, value: { id: REQUEST_ID, status: 'closed' } });
+    expect(requests[0]).toMatchObject({ method: 'POST', url: `https://ombord.example.com/base/v1/support/${REQUEST_ID}/solved`, body: '' });
+  });
+
+  it('does not take the acknowledgement of another request as proof', async () => {
+    const other = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+    const result = await recording(json(201, { id: other, status: 'in_progress' })).client.replyToSupport(REQUEST_ID, 'Thanks');
+    expect(result).toMatchObject({ ok: false, failure: { kind: 'invalid_response', status: 201 } });
+  });
+
+  it('passes on the backend\'s refusal of a closed or unknown request', async () => {
+    const closed = { error: { code: 'conflict', message: 'This support request is closed and takes no more replies' } };
+    const unknown = { error: { code: 'not_found', message: `You have no support request with id "${REQUEST_ID}"` } };
+    const { client } = recording(json(409, closed), json(404, unknown));
+    expect(await client.replyToSupport(REQUEST_ID, 'Hello?')).toEqual({ ok: false, failure: { kind: 'refused', status: 409, error: closed.error } });
+    expect(await client.markSupportSolved(REQUEST_ID)).toEqual({ ok: false, failure: { kind: 'refused', status: 404, error: unknown.error } });
+  });
+});

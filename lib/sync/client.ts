@@ -8,6 +8,7 @@ import {
   ApiErrorSchema,
   EnrollResponseSchema,
   MeResponseSchema,
+  MySupportRequestsSchema,
   PacksResponseSchema,
   ProgressAckSchema,
   ProgressPageSchema,
@@ -16,10 +17,12 @@ import {
   type EnrollRequest,
   type EnrollResponse,
   type MeResponse,
+  type MySupportRequests,
   type ProgressAck,
   type ProgressBatch,
   type ProgressPage,
   type SupportAck,
+  type SupportReplyRequest,
   type SupportRequest,
 } from '../api';
 import type { Clock } from './storage';
@@ -63,10 +66,20 @@ export interface ApiClient {
   postProgress(batch: ProgressBatch): Promise<ApiResult<ProgressAck>>;
   progressPage(after: string | null): Promise<ApiResult<ProgressPage>>;
   postSupport(request: SupportRequest): Promise<ApiResult<SupportAck>>;
+  /** `GET /v1/support`: the caller's own help requests with their replies, newest first. */
+  listMySupport(): Promise<ApiResult<MySupportRequests>>;
+  /** `POST /v1/support/:id/replies`: the user answers back; the ack carries the request's new status. */
+  replyToSupport(id: string, body: string): Promise<ApiResult<SupportAck>>;
+  /** `POST /v1/support/:id/solved`: the user marks their request solved (closed). */
+  markSupportSolved(id: string): Promise<ApiResult<SupportAck>>;
 }
 
 /** Each pack is left unchecked here; `lib/sync/packs` validates them one at a time. */
 const LoosePacksResponseSchema = PacksResponseSchema.extend({ packs: z.array(z.unknown()).max(200) });
+
+/** An acknowledgement of another request than the one acted on is no proof the action happened. */
+const ackOf = (id: string): z.ZodType<SupportAck> =>
+  SupportAckSchema.refine((ack) => ack.id === id, { message: `Expected the acknowledgement of support request "${id}"` });
 
 /** `Retry-After` as delay-seconds or an HTTP date, in milliseconds from now; null when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now: number): number | null {
@@ -161,6 +174,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     progressPage: (after) =>
       body('GET', after === null ? '/v1/progress' : `/v1/progress?after=${encodeURIComponent(after)}`, ProgressPageSchema),
     postSupport: (request) => body('POST', '/v1/support', SupportAckSchema, { body: request }),
+    listMySupport: () => body('GET', '/v1/support', MySupportRequestsSchema),
+    replyToSupport: (id, text) =>
+      body('POST', `/v1/support/${encodeURIComponent(id)}/replies`, ackOf(id), { body: { body: text } satisfies SupportReplyRequest }),
+    markSupportSolved: (id) => body('POST', `/v1/support/${encodeURIComponent(id)}/solved`, ackOf(id)),
   };
 }
 

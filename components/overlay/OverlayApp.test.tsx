@@ -1,0 +1,100 @@
+// @vitest-environment happy-dom
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { GuidanceSession, OverlayView } from '@/lib/guides/session';
+import type { HelpRequests } from '@/lib/support/help';
+import { MyRequests, type MyRequestsPorts } from '@/lib/support/my-requests';
+import { supportView, type MySupportView } from '@/lib/support/replies';
+import type { MySupportRequest } from '@/lib/api/support';
+import { OverlayApp } from './OverlayApp';
+import { translate } from './testing';
+
+afterEach(() => {
+  cleanup();
+  document.body.innerHTML = '';
+});
+
+const ID = '3b241101-e2bb-4255-8caf-4136c566a962';
+const REPLY = '6f9619ff-8b86-4d11-b42d-00c04fc964ff';
+const answered: MySupportRequest = {
+  id: ID,
+  kind: 'question',
+  description: 'Where do I log a call?',
+  status: 'answered',
+  createdAt: '2025-03-24T08:00:00.000Z',
+  updatedAt: '2025-03-24T09:00:00.000Z',
+  replies: [{ id: REPLY, at: '2025-03-24T09:00:00.000Z', author: { displayName: 'Siri Support', role: 'support' }, body: 'Use the Activity tab.' }],
+};
+
+/** Guidance with nothing to show, and no help dialog open: the overlay is the launcher and the replies. */
+const quietView: OverlayView = { tips: [], tour: null, announcement: null, launcher: { minutesSavedThisWeek: 0, checklists: [], tours: [] } };
+const session = { subscribe: () => () => undefined, getView: () => quietView } as unknown as GuidanceSession;
+const help = { subscribe: () => () => undefined, getOpen: () => null, getCapture: () => null, open: vi.fn(), close: vi.fn() } as unknown as HelpRequests;
+
+/** The background's side: one request with one staff reply, read when `seen` is asked. */
+function background() {
+  let seen: string[] = [];
+  let deferred: string[] = [];
+  const current = (): MySupportView => supportView([answered], seen, deferred);
+  const ports: MyRequestsPorts = {
+    load: vi.fn(async () => current()),
+    seen: vi.fn(async () => {
+      seen = [REPLY];
+      return current();
+    }),
+    later: vi.fn(async () => {
+      deferred = [REPLY];
+      return current();
+    }),
+    reply: vi.fn(),
+    solve: vi.fn(),
+    onError: vi.fn(),
+  };
+  return { ports, requests: new MyRequests(ports) };
+}
+
+async function renderOverlay() {
+  const { ports, requests } = background();
+  await act(() => requests.reload());
+  render(<OverlayApp session={session} help={help} requests={requests} t={translate} />);
+  return { ports, requests };
+}
+
+describe('OverlayApp with replies from support', () => {
+  it('reads a reply from the notice: the thread opens, its replies are read, focus ends on the launcher', async () => {
+    const user = userEvent.setup();
+    const { ports } = await renderOverlay();
+    const notice = screen.getByRole('status');
+    expect(notice.textContent).toContain('Support answered your question: ‘Where do I log a call?’');
+    await user.click(within(notice).getByRole('button', { name: 'Read' }));
+    const dialog = screen.getByRole('dialog', { name: 'Your help request' });
+    expect(within(dialog).getByText('Use the Activity tab.')).toBeTruthy();
+    await waitFor(() => expect(ports.seen).toHaveBeenCalledWith(ID));
+    // Read: the notice and the count are gone, the reply still says "New" while the thread is open.
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Read' })).toBeNull());
+    expect(within(dialog).getByText('New')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Ombord guidance' }).textContent).toBe('');
+    const result = await axe.run(document.body, { rules: { 'color-contrast': { enabled: false }, region: { enabled: false } } });
+    expect(result.violations.map((violation) => violation.id)).toEqual([]);
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog', { name: 'Your help request' })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Ombord guidance' }));
+  });
+
+  it('puts the notice away with "Later" while the launcher keeps counting', async () => {
+    const user = userEvent.setup();
+    const { ports } = await renderOverlay();
+    await user.click(screen.getByRole('button', { name: 'Later' }));
+    expect(ports.later).toHaveBeenCalled();
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe(''));
+    const launcher = screen.getByRole('button', { name: 'Ombord guidance' });
+    expect(launcher.textContent).toBe('1');
+    await user.click(launcher);
+    const panel = screen.getByRole('dialog', { name: 'Your guidance' });
+    await user.click(within(panel).getByRole('button', { name: 'Where do I log a call? Answered 1 new' }));
+    expect(screen.getByRole('dialog', { name: 'Your help request' })).toBeTruthy();
+    await waitFor(() => expect(ports.seen).toHaveBeenCalledWith(ID));
+  });
+});
