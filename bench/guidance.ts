@@ -416,7 +416,12 @@ async function churnInPage(config: ChurnConfig): Promise<ChurnResult> {
       result.settles++;
       result.settlesOn[on] = (result.settlesOn[on] ?? 0) + 1;
       const beacons = document.querySelector('ombord-overlay')?.shadowRoot?.querySelectorAll('.ob-beacon') ?? [];
-      const shown = [...beacons].some((beacon) => beacon.getBoundingClientRect().width > 0 && beacon.getAttribute('aria-label')?.includes(title));
+      const shown = [...beacons].some(
+        (beacon) =>
+          beacon.getBoundingClientRect().width > 0 &&
+          beacon.checkVisibility({ visibilityProperty: true }) &&
+          beacon.getAttribute('aria-label')?.includes(title),
+      );
       if (shown) result.tipsShown[on] = (result.tipsShown[on] ?? 0) + 1;
     }
   }
@@ -437,10 +442,10 @@ async function visitBothRecordPages(config: { opportunityId: string; accountId: 
   await sleep(config.dwellMs);
 }
 
-/** How many beacons are visible, and whether the one titled `title` is among them. */
+/** How many beacons are visible (a box, and not `visibility: hidden`), and whether the one titled `title` is among them. */
 function visibleBeacons(title: string): { count: number; titled: boolean } {
   const beacons = document.querySelector('ombord-overlay')?.shadowRoot?.querySelectorAll('.ob-beacon') ?? [];
-  const visible = [...beacons].filter((beacon) => beacon.getBoundingClientRect().width > 0);
+  const visible = [...beacons].filter((beacon) => beacon.getBoundingClientRect().width > 0 && beacon.checkVisibility({ visibilityProperty: true }));
   return { count: visible.length, titled: visible.some((beacon) => beacon.getAttribute('aria-label')?.includes(title)) };
 }
 
@@ -449,6 +454,9 @@ interface ChurnRun {
   scriptMs: number;
   threadMs: number;
   layoutStyleMs: number;
+  /** How many times style was recalculated and layout run (lifecycle and forced). */
+  styleRecalcs: number;
+  layouts: number;
   tipsBefore: number;
   result: ChurnResult;
 }
@@ -496,6 +504,8 @@ async function churnOnce({ page, cdp, withExtension }: ChurnTab, records: ChurnC
     scriptMs: delta('ScriptDuration'),
     threadMs: delta('ThreadTime'),
     layoutStyleMs: delta('LayoutDuration') + delta('RecalcStyleDuration'),
+    styleRecalcs: delta('RecalcStyleCount') / 1000,
+    layouts: delta('LayoutCount') / 1000,
     tipsBefore,
     result,
   };
@@ -598,6 +608,13 @@ export async function runChurnBench(): Promise<BenchSection> {
     ];
     const ratio = (value: (run: ChurnRun) => number) => median(pick(runs.with, value)) / median(pick(runs.without, value));
     const taskRatio = ratio((r) => r.taskMs);
+    /** Each run with the extension over the run without it that followed: how far the machine's noise moves the ratio. */
+    const pairs = (value: (run: ChurnRun) => number) =>
+      range(
+        runs.with.map((run, i) => value(run) / value(runs.without[i] ?? run)),
+        2,
+      );
+    const perRound = (list: ChurnRun[], value: (run: ChurnRun) => number) => (median(pick(list, value)) / CHURN_ROUNDS).toFixed(2);
     const shown = (object: string) => runs.with.map((r) => `${r.result.tipsShown[object] ?? 0}/${r.result.settlesOn[object] ?? 0}`).join(', ');
     const [first] = runs.with;
     const share = profiled.extensionMs / profiled.sampledMs;
@@ -628,6 +645,7 @@ export async function runChurnBench(): Promise<BenchSection> {
         `Each round: open inline edit on Account.Phone / Opportunity.NextStep, type 3 characters (document.execCommand('insertText'): ${first?.result.trustedKeystrokes ?? 0} of ${3 * CHURN_ROUNDS} went through the editor), Cancel (the fixture replaces the whole record layout, open and closed shadow roots included), click the link to the other record (pushState; both pages stay cached, one .active), then one animation frame.`,
         `Every ${CHURN_SETTLE_EVERY} rounds the script idles ${CHURN_SETTLE_MS} ms so the extension's 150 ms navigation debounce fires and a new guidance session starts (settles alternate Opportunity / Account); otherwise the extension would see one navigation per run.`,
         `Medians of ${CHURN_RUNS} runs per browser, alternating, one tab per browser (both record pages visited first; before each run a settled visit to both pages brings the tip back). TaskDuration, ScriptDuration, ThreadTime (main-thread CPU), LayoutDuration + RecalcStyleDuration: Performance.getMetrics deltas over the interaction only, renderer main thread (page and content script; the extension's service worker runs elsewhere and is not counted). TaskDuration is wall time inside tasks, so it also grows when the OS deschedules the thread; ThreadTime does not.`,
+        `Run pairs (each run with the extension over the run without it that followed): TaskDuration ${pairs((r) => r.taskMs)}×, ThreadTime ${pairs((r) => r.threadMs)}×. Style recalculations per round ${perRound(runs.without, (r) => r.styleRecalcs)} without, ${perRound(runs.with, (r) => r.styleRecalcs)} with; layouts per round ${perRound(runs.without, (r) => r.layouts)} without, ${perRound(runs.with, (r) => r.layouts)} with (counts, so the load of the machine does not move them; forced synchronous layouts show up here).`,
         `The extension was active: "${accountTip.title}" (${accountTip.selectionName}) visible before every run, with ${runs.with.map((r) => r.tipsBefore).join(', ')} beacon(s) in all; the layout tip visible at settles, per run — Account: ${shown('Account')}; Opportunity ("${opportunityTip.title}"): ${shown('Opportunity')}. Starter-pack tips whose anchors the fixture lacks keep a MutationObserver waiting up to 8 s after each settle.`,
         `Profiled run: V8 sampling profiler (200 µs) on one extra run with the extension, not in the medians; time of samples with a chrome-extension:// frame on the stack, over all non-idle samples. Style, layout and GC the extension causes are not attributed; the profiler's own overhead inflates both. Extension time by outermost named function: ${[...profiled.byCategory].sort((a, b) => b[1] - a[1]).map(([label, value]) => `${label} ${((value / profiled.extensionMs) * 100).toFixed(0)}%`).join(', ')}.`,
         'A tip whose anchor the fixture re-rendered away is found again within a second (sessions check the anchors on screen once a second), so that work is in the figures. A round every frame is far faster than a person works.',

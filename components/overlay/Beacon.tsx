@@ -42,11 +42,12 @@ export function Beacon({ anchor, title, body, wiifm, t, onGotIt, onSnooze, onDon
   const refocusing = useRef(false);
   // Centred on the anchor's top-right corner, like a badge: it marks the element without
   // covering the controls next to it, whatever the layout around it.
-  const { setFloating, floatingStyles, hidden } = useAnchoredFloating(anchor, {
+  const { setFloating, floatingStyles, hidden, gone } = useAnchoredFloating(anchor, {
     placement: 'top-end',
     gap: -BEACON_SIZE / 2,
     along: BEACON_SIZE / 2,
     flips: false,
+    fixedSize: true,
   });
 
   const beaconRef = useCallback(
@@ -116,8 +117,11 @@ export function Beacon({ anchor, title, body, wiifm, t, onGotIt, onSnooze, onDon
         aria-haspopup="dialog"
         aria-expanded={isOpen}
         aria-controls={isOpen ? tooltipId : undefined}
-        hidden={hidden}
-        style={floatingStyles}
+        // While its anchor is clipped it keeps its box (`visibility`, as Floating UI suggests for
+        // `hide`), so showing it again is one position update, not a second one for a new size.
+        // Anchors in a cached Lightning page are clipped, and back, whenever the user switches pages.
+        hidden={gone}
+        style={hidden ? { ...floatingStyles, visibility: 'hidden' } : floatingStyles}
         onFocus={onBeaconFocus}
         onClick={onBeaconClick}
         onKeyDown={onBeaconKeyDown}

@@ -10,13 +10,18 @@ import {
   flip,
   hide,
   offset,
+  platform,
   shift,
   useFloating,
+  type FloatingElement,
   type Middleware,
   type Placement,
+  type Platform,
+  type ReferenceElement,
   type Side,
 } from '@floating-ui/react-dom';
-import { useRef, type CSSProperties } from 'react';
+import { useMemo, useRef, useState, type CSSProperties } from 'react';
+import { isShadowRoot } from '@/lib/crm/locate/composed';
 
 const VIEWPORT_PADDING = 8;
 
@@ -30,22 +35,34 @@ interface AnchoredOptions {
   along?: number;
   /** Whether the card may move to the opposite side when it does not fit. */
   flips?: boolean;
+  /** The floating element never changes size (a beacon): only the anchor's size is watched. */
+  fixedSize?: boolean;
 }
 
-export function useAnchoredFloating(anchor: Element | null, { placement = 'bottom', gap = 10, along = 0, flips = true }: AnchoredOptions = {}) {
+export function useAnchoredFloating(
+  anchor: Element | null,
+  { placement = 'bottom', gap = 10, along = 0, flips = true, fixedSize = false }: AnchoredOptions = {},
+) {
   const arrowRef = useRef<HTMLDivElement>(null);
-  const floating = useFloating({
-    strategy: 'fixed',
-    placement,
-    elements: { reference: anchor },
-    whileElementsMounted: autoUpdate,
-    middleware: [
+  const [keptPlatform] = useState(platformKeepingClippingAncestors);
+  // The same array while the options are: useFloating deep-compares a new one on every render.
+  const middleware = useMemo(
+    () => [
       offset({ mainAxis: gap, crossAxis: along }),
       flips && flip({ padding: VIEWPORT_PADDING }),
       shift({ padding: VIEWPORT_PADDING }),
       arrow({ element: arrowRef, padding: 8 }),
       hide(),
     ],
+    [gap, along, flips],
+  );
+  const floating = useFloating({
+    strategy: 'fixed',
+    placement,
+    elements: { reference: anchor },
+    whileElementsMounted: fixedSize ? followAnchorSize : followAnchor,
+    platform: keptPlatform,
+    middleware,
   });
   const side = floating.placement.split('-')[0] as Side;
   const arrowData = floating.middlewareData.arrow;
@@ -54,13 +71,17 @@ export function useAnchoredFloating(anchor: Element | null, { placement = 'botto
     top: arrowData?.y,
     [OPPOSITE_SIDE[side]]: -6,
   };
+  const gone = isAnchorGone(anchor);
   return {
     setFloating: floating.refs.setFloating,
     floatingStyles: untilPositioned(floating.floatingStyles, floating.isPositioned),
     side,
     arrowRef,
     arrowStyle,
-    hidden: isAnchorGone(anchor, floating.middlewareData.hide?.referenceHidden),
+    /** Nothing to point at: the anchor is gone, or clipped or scrolled away. */
+    hidden: gone || floating.middlewareData.hide?.referenceHidden === true,
+    /** The anchor is missing or no longer in the page. */
+    gone,
   };
 }
 
@@ -75,18 +96,102 @@ const cover = (padding: number): Middleware => ({
 
 /** Places an element over the anchor, `padding` px larger on each side: the tour's highlight ring. */
 export function useCoveringFloating(anchor: Element | null, padding: number) {
+  const [keptPlatform] = useState(platformKeepingClippingAncestors);
+  const middleware = useMemo(() => [cover(padding), hide()], [padding]);
   const floating = useFloating({
     strategy: 'fixed',
     elements: { reference: anchor },
-    whileElementsMounted: autoUpdate,
-    middleware: [cover(padding), hide()],
+    whileElementsMounted: followAnchor,
+    platform: keptPlatform,
+    middleware,
   });
   const size = floating.middlewareData['cover'] as { width: number; height: number } | undefined;
   return {
     setFloating: floating.refs.setFloating,
     style: { ...untilPositioned(floating.floatingStyles, floating.isPositioned), width: size?.width, height: size?.height },
-    hidden: isAnchorGone(anchor, floating.middlewareData.hide?.referenceHidden),
+    hidden: isAnchorGone(anchor) || floating.middlewareData.hide?.referenceHidden === true,
   };
+}
+
+/**
+ * `autoUpdate` without its window and visual-viewport `resize` listeners: its layout-shift
+ * observer already updates on a window resize, and a viewport that changes size without one
+ * (a scrollbar appearing as the CRM page grows) moves the anchor only through a layout shift,
+ * which that observer reports. Lightning pages toggle their scrollbar all the time.
+ */
+function followAnchor(reference: ReferenceElement, floating: FloatingElement, update: () => void): () => void {
+  return autoUpdate(reference, floating, update, { ancestorResize: false });
+}
+
+/**
+ * `followAnchor` for a floating element of constant size: only the anchor's size is observed.
+ * `autoUpdate` observes both, and after each resize of the anchor observes the floating element
+ * afresh, which reports its unchanged size once more: a second update for every resize (a
+ * cached Lightning page hidden and shown again resizes every anchor in it to 0 and back).
+ */
+function followAnchorSize(reference: ReferenceElement, floating: FloatingElement, update: () => void): () => void {
+  const stop = autoUpdate(reference, floating, update, { ancestorResize: false, elementResize: false });
+  const resizes = new ResizeObserver(() => update());
+  if (reference instanceof Element) resizes.observe(reference);
+  return () => {
+    stop();
+    resizes.disconnect();
+  };
+}
+
+interface KeptClipping {
+  /** The element's composed parents when its clipping ancestors were found. */
+  parents: Node[];
+  ancestors: Element[];
+}
+
+/**
+ * Floating UI's platform, except that it keeps which ancestors clip an element (`hide` and
+ * `shift` need them) for as long as the element stays where it was in the tree. Finding them
+ * reads the computed style of every ancestor, ~30 deep on a Lightning record page: 90% of a
+ * beacon's update, and updates follow every layout change of the CRM page. How far they clip
+ * is still measured on every update; only which ones clip is kept (as `autoUpdate` keeps the
+ * ancestors it listens to for scrolling). Hooks make one each, so it lives as long as the
+ * overlay element. It stands in for the per-call cache `computePosition` passes as `_c`
+ * (@floating-ui/dom 1.x `getClippingRect`).
+ */
+function platformKeepingClippingAncestors(): Platform {
+  const kept = new WeakMap<Element, KeptClipping>();
+  const cache = {
+    get(element: Element): Element[] | undefined {
+      const entry = kept.get(element);
+      return entry && sameParents(element, entry.parents) ? entry.ancestors : undefined;
+    },
+    set(element: Element, ancestors: Element[]): void {
+      kept.set(element, { parents: composedParents(element), ancestors });
+    },
+  };
+  return {
+    ...platform,
+    getClippingRect(options) {
+      return platform.getClippingRect.call({ ...this, _c: cache }, options);
+    },
+  };
+}
+
+/** Parent nodes up to the document, through slots and shadow hosts, as Floating UI walks them. */
+function composedParents(element: Element): Node[] {
+  const parents: Node[] = [];
+  for (let node = composedParent(element); node !== null; node = composedParent(node)) parents.push(node);
+  return parents;
+}
+
+function sameParents(element: Element, parents: readonly Node[]): boolean {
+  let i = 0;
+  for (let node = composedParent(element); node !== null; node = composedParent(node)) {
+    if (parents[i++] !== node) return false;
+  }
+  return i === parents.length;
+}
+
+function composedParent(node: Node): Node | null {
+  const parent = (node as Element).assignedSlot ?? node.parentNode;
+  return parent !== null && isShadowRoot(parent) ? parent.host : parent;
 }
 
 /** Invisible (but measurable) until the first position is known, so nothing flashes at 0,0. */
@@ -94,6 +199,6 @@ function untilPositioned(styles: CSSProperties, isPositioned: boolean): CSSPrope
   return isPositioned ? styles : { ...styles, visibility: 'hidden' };
 }
 
-function isAnchorGone(anchor: Element | null, referenceHidden: boolean | undefined): boolean {
-  return anchor === null || !anchor.isConnected || referenceHidden === true;
+function isAnchorGone(anchor: Element | null): boolean {
+  return anchor === null || !anchor.isConnected;
 }

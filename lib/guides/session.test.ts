@@ -172,6 +172,22 @@ describe('GuidanceSession', () => {
     expect(stored.filter((event) => event.type === 'anchor_missing' && event.itemId === 'phone-tip')).toHaveLength(0);
   });
 
+  it('keeps a tip’s view while its anchor stays, so the overlay renders only what changed', async () => {
+    const session = open();
+    await settle();
+    const before = session.getView();
+    document.getElementById('phone')?.click();
+    const after = session.getView();
+    expect(after).not.toBe(before);
+    expect(after.launcher.minutesSavedThisWeek).toBe(2);
+    expect(after.tips[0]).toBe(before.tips[0]);
+    const item = document.querySelector('records-record-layout-item[field-label="Phone"]');
+    item?.replaceChildren(item.firstElementChild?.cloneNode(true) ?? '');
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(session.getView().tips[0]).not.toBe(before.tips[0]);
+    expect(session.getView().tips[0]).toMatchObject({ key: before.tips[0]?.key, title: 'Call from here' });
+  });
+
   it('a tip opened up to its frequency cap stays for the rest of the visit', async () => {
     const capped = ContentPackSchema.parse({
       ...pack,

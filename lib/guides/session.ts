@@ -102,6 +102,8 @@ const itemKey = (packId: string, itemId: string): string => JSON.stringify([pack
 interface TrackedTip {
   placed: PlacedItem<Tip>;
   anchor: Element | null;
+  /** What the overlay last got for this tip: the same object while the anchor is the same, so it re-renders only what changed. */
+  view: TipView | null;
   controller: AbortController;
   adopted: boolean;
 }
@@ -237,7 +239,7 @@ export class GuidanceSession {
     }
     for (const [key, placed] of wanted) {
       if (this.tips.has(key)) continue;
-      const tip: TrackedTip = { placed, anchor: null, controller: new AbortController(), adopted: false };
+      const tip: TrackedTip = { placed, anchor: null, view: null, controller: new AbortController(), adopted: false };
       this.tips.set(key, tip);
       this.locateTip(tip, { reportMissing: true });
     }
@@ -475,16 +477,20 @@ export class GuidanceSession {
       localize(value, this.input.user.locale, placed.defaultLocale);
 
     const tips: TipView[] = [];
-    for (const [key, { placed, anchor }] of this.tips) {
+    for (const [key, tip] of this.tips) {
+      const { placed, anchor } = tip;
       if (!anchor) continue;
-      const { item } = placed;
-      tips.push({
-        key,
-        anchor,
-        title: text(item.title, placed),
-        body: text(item.body, placed),
-        wiifm: item.wiifm && { minutesSaved: item.wiifm.minutesSaved, reason: text(item.wiifm.reason, placed) },
-      });
+      if (tip.view?.anchor !== anchor) {
+        const { item } = placed;
+        tip.view = {
+          key,
+          anchor,
+          title: text(item.title, placed),
+          body: text(item.body, placed),
+          wiifm: item.wiifm && { minutesSaved: item.wiifm.minutesSaved, reason: text(item.wiifm.reason, placed) },
+        };
+      }
+      tips.push(tip.view);
     }
 
     let tour: TourView | null = null;

@@ -188,6 +188,17 @@ describe('shadow DOM', () => {
     // Labels resolve to their field container across the same boundaries.
     expect(found(findAnchorNow(target({ kind: 'label', text: 'Phone' }), options()))).toBe(inner.querySelector('records-record-layout-item'));
   });
+
+  it('asks shadowRootOf only about elements that can host a shadow root', () => {
+    page('<div id="host"></div><ul><li><a href="#">Link</a></li></ul><button>Save</button><force-highlights-panel></force-highlights-panel>');
+    const root = attach(byId('host') as Element, 'closed', sfField('Account', 'Phone', 'Phone', 'phone'));
+    const asked = vi.fn(shadowRootOf);
+    expect(found(findAnchorNow(phone, options({ shadowRootOf: asked })))).toBe(byId('phone', root));
+    const names = new Set(asked.mock.calls.map(([el]) => el.localName));
+    expect(names).toContain('div');
+    expect(names).toContain('force-highlights-panel');
+    for (const name of ['ul', 'li', 'a', 'button']) expect(names).not.toContain(name);
+  });
 });
 
 describe('page scoping', () => {

@@ -1,0 +1,58 @@
+// @vitest-environment happy-dom
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Beacon } from './Beacon';
+import { Tooltip } from './Tooltip';
+import { createAnchor, translate } from './testing';
+
+afterEach(() => {
+  cleanup();
+  document.body.innerHTML = '';
+  vi.restoreAllMocks();
+});
+
+/** An `overflow: hidden` box far from the anchor's (100, 100): whatever is inside it is clipped away. */
+function clippingBox(): HTMLDivElement {
+  const box = document.createElement('div');
+  box.style.overflow = 'hidden';
+  box.getBoundingClientRect = () => DOMRect.fromRect({ x: 600, y: 600, width: 50, height: 50 });
+  document.body.append(box);
+  return box;
+}
+
+const tooltipProps = { title: 'Log calls', body: 'From the record.', t: translate, onGotIt: vi.fn(), onSnooze: vi.fn(), onDontShowAgain: vi.fn(), onClose: vi.fn() };
+
+describe('useAnchoredFloating', () => {
+  it('finds again which ancestors clip the anchor once it has moved in the page', async () => {
+    const anchor = createAnchor();
+    const wrapper = document.createElement('div');
+    wrapper.append(anchor);
+    clippingBox().append(wrapper);
+    render(<Tooltip anchor={anchor} {...tooltipProps} />);
+    const card = () => document.querySelector('.ob-tooltip');
+    await waitFor(() => expect(card()?.hasAttribute('hidden')).toBe(true));
+
+    // Kept: another update while the anchor stays where it was does not look at the ancestors
+    // that do not clip it (the clipping box itself is measured on every update).
+    const styles = vi.spyOn(window, 'getComputedStyle');
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(styles).toHaveBeenCalled());
+    expect(styles.mock.calls.some(([element]) => element === wrapper)).toBe(false);
+
+    document.body.append(anchor);
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(card()?.hasAttribute('hidden')).toBe(false));
+  });
+});
+
+describe('Beacon with its anchor clipped away', () => {
+  it('stays in the page but invisible, and out of reach', async () => {
+    const anchor = createAnchor();
+    clippingBox().append(anchor);
+    render(<Beacon anchor={anchor} title="Log a call" body="From the record." t={translate} onGotIt={vi.fn()} onSnooze={vi.fn()} onDontShowAgain={vi.fn()} />);
+    const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
+    await waitFor(() => expect(beacon()?.style.visibility).toBe('hidden'));
+    expect(beacon()?.hasAttribute('hidden')).toBe(false);
+    expect(screen.queryByRole('button', { name: 'Tip: Log a call' })).toBeNull();
+  });
+});
