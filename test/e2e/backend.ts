@@ -60,12 +60,15 @@ function backendEnv(dataDir: string, port: number): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs `npm run admin -- <args>` as a process on `dataDir`; its stdout, or an error with both streams. */
-export async function runAdmin(dataDir: string, args: readonly string[]): Promise<string> {
+/**
+ * Runs `npm run admin -- <args>` as a process on `dataDir`; its stdout, or an error with both
+ * streams. `env` adds variables (such as `OMBORD_STAFF_PASSWORD` for `staff create`).
+ */
+export async function runAdmin(dataDir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   try {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args], {
       cwd: ROOT,
-      env: backendEnv(dataDir, 0),
+      env: { ...backendEnv(dataDir, 0), ...env },
       timeout: 30_000,
     });
     return stdout;

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { STRICT_CSP_ROUTE } from './fixture-data';
 import { startFixtureServer } from './fixture-server';
@@ -23,6 +24,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const manifest = path.join(EXTENSION_DIR, 'manifest.json');
   if (!existsSync(manifest)) {
     throw new Error(`The built extension is missing (${manifest}): run \`npm run build\` first`);
+  }
+  const inbox = fileURLToPath(new URL('../../server/inbox/dist/index.html', import.meta.url));
+  if (!existsSync(inbox)) {
+    throw new Error(`The built inbox page is missing (${inbox}): run \`npm run build:inbox\` first`);
   }
   const server = await startFixtureServer({ routeHeaders: [STRICT_CSP_ROUTE] });
   project.provide('fixturePort', server.port);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LocateReport } from '../../lib/crm/locate';
 import { overlayAxeViolations } from './axe';
 import { ACTIVE_PAGE, lightning, SF_IDS, STRICT_CSP_ORIGIN } from './fixture-data';
-import { isTabMessageError, launchBrowser, openTab, sendToTab, waitForContentScript, type ExtensionBrowser } from './harness';
+import { guidancePanel, isTabMessageError, launcher, launchBrowser, openTab, sendToTab, waitForContentScript, type ExtensionBrowser } from './harness';
 
 const salesforcePack = JSON.parse(readFileSync(new URL('../../content/packs/salesforce-lightning.json', import.meta.url), 'utf8')) as {
   items: Array<{ id: string; kind: string; title: { en: string }; wiifm?: { minutesSaved: number } }>;
@@ -32,8 +32,6 @@ afterAll(async () => {
 
 /** Playwright's role locators pierce the overlay's open shadow root, as assistive technology does. */
 const beacon = (page: Page, itemId: string): Locator => page.getByRole('button', { name: `Tip: ${title(itemId)}` });
-const launcher = (page: Page): Locator => page.getByRole('button', { name: 'Ombord guidance' });
-const panel = (page: Page): Locator => page.getByRole('dialog', { name: 'Your guidance' });
 
 async function open(url: string): Promise<{ page: Page; tabId: number }> {
   const tab = await openTab(ext, url);
@@ -63,9 +61,9 @@ async function expectOnCorner(marker: Locator, anchor: { x: number; y: number; w
 
 async function minutesSentence(page: Page): Promise<string> {
   await launcher(page).click();
-  const text = (await panel(page).locator('.ob-minutes').textContent()) ?? '';
+  const text = (await guidancePanel(page).locator('.ob-minutes').textContent()) ?? '';
   await page.keyboard.press('Escape');
-  await expect.poll(() => panel(page).isVisible()).toBe(false);
+  await expect.poll(() => guidancePanel(page).isVisible()).toBe(false);
   return text;
 }
 
@@ -170,7 +168,7 @@ describe('a tour', () => {
     await expect.poll(() => popover.count()).toBe(0);
 
     await launcher(page).click();
-    const task = panel(page).getByRole('listitem').filter({ hasText: /opportunity/i }).first();
+    const task = guidancePanel(page).getByRole('listitem').filter({ hasText: /opportunity/i }).first();
     await expect.poll(() => task.locator('input[type="checkbox"]').isChecked()).toBe(true);
     await page.keyboard.press('Escape');
     await page.close();
@@ -197,7 +195,7 @@ describe('the overlay', () => {
     expect(styles.position).toBe('fixed');
     expect(styles.radius).not.toBe('0px');
     await launcher(page).click();
-    await expect.poll(() => panel(page).isVisible()).toBe(true);
+    await expect.poll(() => guidancePanel(page).isVisible()).toBe(true);
     await page.close();
   });
 
@@ -205,9 +203,9 @@ describe('the overlay', () => {
     const { page } = await open(lightning.record('Account', SF_IDS.acme));
     await launcher(page).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => panel(page).isVisible()).toBe(true);
+    await expect.poll(() => guidancePanel(page).isVisible()).toBe(true);
     await page.keyboard.press('Escape');
-    await expect.poll(() => panel(page).isVisible()).toBe(false);
+    await expect.poll(() => guidancePanel(page).isVisible()).toBe(false);
     expect(await launcher(page).evaluate((button) => button.getRootNode() instanceof ShadowRoot && (button.getRootNode() as ShadowRoot).activeElement === button)).toBe(true);
     await page.close();
   });
@@ -216,7 +214,7 @@ describe('the overlay', () => {
     const { page } = await open(lightning.record('Account', SF_IDS.acme));
     await beacon(page, 'global-search').hover();
     await launcher(page).click();
-    await expect.poll(() => panel(page).isVisible()).toBe(true);
+    await expect.poll(() => guidancePanel(page).isVisible()).toBe(true);
     const violations = await overlayAxeViolations(page);
     expect(violations).toEqual([]);
     await page.close();

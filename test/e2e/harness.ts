@@ -4,17 +4,19 @@
  * own parts do: `chrome.tabs.sendMessage` from the service worker, `chrome.runtime.sendMessage`
  * from an extension page, and the popup.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page, type Worker } from 'playwright-core';
 import { CRM_HOST_PATTERNS } from '../../lib/crm/hosts';
 import type { CrmContext } from '../../lib/crm/context';
 import type { Envelope, MessageName, MessageResponse } from '../../lib/messages';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const EXTENSION_DIR = fileURLToPath(new URL('../../.output/chrome-mv3/', import.meta.url)).replace(/\/$/, '');
+const OUTPUT_DIR = process.env.OMBORD_OUTPUT_DIR ?? '.output';
+/** The built Chrome extension; `OMBORD_OUTPUT_DIR` (also read by wxt.config.ts) moves it. */
+export const EXTENSION_DIR = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), OUTPUT_DIR, 'chrome-mv3');
 
 /** Non-CRM hosts the tests visit: the content script must not run there. */
 export const NON_CRM_HOSTS = ['www.example.org', '*.my.site.com', '*.phish.example'] as const;
@@ -35,6 +37,17 @@ export interface ExtensionBrowser {
 export interface LaunchOptions {
   /** Port of the fixture server (`inject('fixturePort')` in a test file). */
   fixturePort: number;
+  /**
+   * Load a copy of the built extension whose `host_permissions` also hold `"<all_urls>"`.
+   *
+   * Why: the help screenshot (`tabs.captureVisibleTab`) needs `activeTab` or `<all_urls>`. A user
+   * grants `activeTab` by invoking the extension (its keyboard shortcut or toolbar button), but a
+   * headless browser driven over CDP can do neither: key presses sent over CDP do not trigger
+   * extension commands, and there is no toolbar to click. `<all_urls>` is the state of a user who
+   * granted it — the only difference from the extension as built; everything else (the
+   * `support:capture` handler's own active-tab check included) runs unchanged.
+   */
+  grantAllUrls?: boolean;
 }
 
 /** `--host-resolver-rules`: every CRM host pattern and the non-CRM test hosts go to the fixture server, nothing else resolves. */
@@ -44,8 +57,21 @@ export function hostResolverRules(port: number): string {
   return [...maps, 'MAP * ~NOTFOUND', 'EXCLUDE localhost', 'EXCLUDE 127.0.0.1'].join(', ');
 }
 
-export async function launchBrowser({ fixturePort }: LaunchOptions): Promise<ExtensionBrowser> {
+/** A copy of the built extension with `"<all_urls>"` added to its host permissions (see `LaunchOptions.grantAllUrls`). */
+async function extensionWithAllUrls(): Promise<string> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'ombord-e2e-all-urls-'));
+  await cp(EXTENSION_DIR, directory, { recursive: true });
+  const manifestPath = path.join(directory, 'manifest.json');
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { host_permissions?: string[] };
+  manifest.host_permissions = [...(manifest.host_permissions ?? []), '<all_urls>'];
+  await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
+  return directory;
+}
+
+export async function launchBrowser({ fixturePort, grantAllUrls = false }: LaunchOptions): Promise<ExtensionBrowser> {
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'ombord-e2e-'));
+  const extensionCopy = grantAllUrls ? await extensionWithAllUrls() : null;
+  const extensionDir = extensionCopy ?? EXTENSION_DIR;
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     // Extensions need the full browser: new headless is asked for by flag, not by Playwright's `headless`.
@@ -59,8 +85,8 @@ export async function launchBrowser({ fixturePort }: LaunchOptions): Promise<Ext
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
       '--ignore-certificate-errors',
       `--host-resolver-rules=${hostResolverRules(fixturePort)}`,
     ],
@@ -68,6 +94,7 @@ export async function launchBrowser({ fixturePort }: LaunchOptions): Promise<Ext
   const close = async (): Promise<void> => {
     await context.close();
     await rm(userDataDir, { recursive: true, force: true });
+    if (extensionCopy !== null) await rm(extensionCopy, { recursive: true, force: true });
   };
   try {
     const isExtensionWorker = (worker: Worker): boolean => worker.url().startsWith('chrome-extension://');
@@ -80,7 +107,7 @@ export async function launchBrowser({ fixturePort }: LaunchOptions): Promise<Ext
     return { context, extensionId, serviceWorker, extensionPage, close };
   } catch (error) {
     await close();
-    throw new Error(`The extension's service worker did not start from ${EXTENSION_DIR}`, { cause: error });
+    throw new Error(`The extension's service worker did not start from ${extensionDir}`, { cause: error });
   }
 }
 
@@ -239,4 +266,26 @@ export async function readPopupContext(popup: Page): Promise<Record<PopupField, 
     result[field] = values[index] ?? null;
   });
   return result;
+}
+
+/** `chrome.runtime.sendMessage(message)` from the extension's own page, as the popup and options page send it: the background's answer. */
+export async function sendToBackground<N extends MessageName>(ext: ExtensionBrowser, message: Envelope<N>): Promise<MessageResponse<N>> {
+  const answer = await ext.extensionPage.evaluate((envelope) => (globalThis as unknown as ChromeGlobal).chrome.runtime.sendMessage(envelope), message);
+  return answer as MessageResponse<N>;
+}
+
+// ---- Ombord's overlay in a CRM page, found as a user finds it (by role and name) ----
+
+/** The launcher button. */
+export const launcher = (page: Page): Locator => page.getByRole('button', { name: 'Ombord guidance' });
+/** The guidance panel the launcher opens. */
+export const guidancePanel = (page: Page): Locator => page.getByRole('dialog', { name: 'Your guidance' });
+/** The help dialog ("Get help", the keyboard shortcut, the popup's button). */
+export const helpDialog = (page: Page): Locator => page.getByRole('dialog', { name: 'Ask for help' });
+/** The thread of the user's help request, with support's replies. */
+export const threadDialog = (page: Page): Locator => page.getByRole('dialog', { name: 'Your help request' });
+
+/** The text of `dialog`'s status line (what it says after Send), trimmed. */
+export async function statusText(dialog: Locator): Promise<string> {
+  return ((await dialog.getByRole('status').textContent()) ?? '').trim();
 }

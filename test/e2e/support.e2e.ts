@@ -22,12 +22,21 @@ import SQLite from 'better-sqlite3';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MySupportRequestsSchema, SupportContextSchema, type MySupportRequest, type SupportContext } from '../../lib/api/support';
-import type { Envelope, MessageName, MessageResponse } from '../../lib/messages';
 import { ENROLLMENT_KEY, EnrollmentSchema } from '../../lib/sync/settings';
 import { overlayAxeViolations } from './axe';
 import { createOrganisationWithToken, freePort, startBackend, type RunningBackend } from './backend';
 import { ACTIVE_PAGE, LIGHTNING_ORIGIN, lightning, SF_IDS } from './fixture-data';
-import { launchBrowser, openTab, waitForContentScript, type ExtensionBrowser } from './harness';
+import {
+  guidancePanel,
+  helpDialog,
+  launchBrowser,
+  launcher,
+  openTab,
+  sendToBackground,
+  statusText,
+  waitForContentScript,
+  type ExtensionBrowser,
+} from './harness';
 
 const ORGANISATION = 'Support Org';
 const EMAIL = 'support.tester@example.com';
@@ -39,32 +48,18 @@ const SECOND_DESCRIPTION = 'Written while the backend was down: please send it l
 
 interface ChromeGlobal {
   chrome: {
-    runtime: { sendMessage(message: unknown): Promise<unknown> };
     storage: { local: { get(keys: string[]): Promise<Record<string, unknown>> } };
   };
 }
 
-async function send<N extends MessageName>(page: Page, message: Envelope<N>): Promise<MessageResponse<N>> {
-  const answer = await page.evaluate((envelope) => (globalThis as unknown as ChromeGlobal).chrome.runtime.sendMessage(envelope), message);
-  return answer as MessageResponse<N>;
-}
-
-const launcher = (page: Page): Locator => page.getByRole('button', { name: 'Ombord guidance' });
-const panel = (page: Page): Locator => page.getByRole('dialog', { name: 'Your guidance' });
-const helpDialog = (page: Page): Locator => page.getByRole('dialog', { name: 'Ask for help' });
-
 /** Launcher → "Get help": the dialog, open (the launcher toggles its panel, which may still be open). */
 async function openHelp(page: Page): Promise<Locator> {
-  if (!(await panel(page).isVisible())) await launcher(page).click();
-  await expect.poll(() => panel(page).isVisible()).toBe(true);
-  await panel(page).getByRole('button', { name: 'Get help' }).click();
+  if (!(await guidancePanel(page).isVisible())) await launcher(page).click();
+  await expect.poll(() => guidancePanel(page).isVisible()).toBe(true);
+  await guidancePanel(page).getByRole('button', { name: 'Get help' }).click();
   const dialog = helpDialog(page);
   await expect.poll(() => dialog.isVisible()).toBe(true);
   return dialog;
-}
-
-async function statusText(dialog: Locator): Promise<string> {
-  return ((await dialog.getByRole('status').textContent()) ?? '').trim();
 }
 
 interface StoredRow {
@@ -126,7 +121,7 @@ describe('a help request, end to end', () => {
     const directory = dataDir;
     const extensionPage = ext.extensionPage;
     try {
-      const enrolled = await send(extensionPage, { type: 'sync:enroll', data: { backendUrl: server.url, enrollmentToken, email: EMAIL } });
+      const enrolled = await sendToBackground(ext, { type: 'sync:enroll', data: { backendUrl: server.url, enrollmentToken, email: EMAIL } });
       expect(enrolled).toEqual({ ok: true, enrolledAs: { email: EMAIL, organisation: ORGANISATION } });
       const stored = await extensionPage.evaluate((key) => (globalThis as unknown as ChromeGlobal).chrome.storage.local.get([key]), ENROLLMENT_KEY);
       const { deviceToken } = EnrollmentSchema.parse(stored[ENROLLMENT_KEY]);
@@ -204,7 +199,7 @@ describe('a help request, end to end', () => {
 
       await server.restart();
       const arrived = (): boolean => storedRows(directory, organisationId).some((stored) => stored.description === SECOND_DESCRIPTION);
-      await send(extensionPage, { type: 'sync:now', data: {} });
+      await sendToBackground(ext, { type: 'sync:now', data: {} });
       await waitUntil('the help request written offline to arrive', 10_000, arrived);
 
       const after = await myRequests(server.url, deviceToken);
