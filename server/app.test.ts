@@ -278,6 +278,13 @@ describe.each(ADAPTERS)('API on %s', (adapter) => {
       for (let i = 0; i < 2; i++) expect((await perDevice.request('/v1/me', { headers: eric.auth })).status).toBe(200);
       await expectApiError(await perDevice.request('/v1/me', { headers: eric.auth }), 429, 'rate_limited');
       expect((await perDevice.request('/v1/me', { headers: fay.auth })).status).toBe(200);
+
+      // Behind a trusted proxy each client has its own bucket: the last X-Forwarded-For hop, which the proxy added.
+      const behindProxy = createApp({ store, trustProxy: true, rateLimits: { perIp: { max: 1, windowSeconds: 60 }, perDevice: { max: 1000, windowSeconds: 60 } } });
+      const from = (address: string) => ({ headers: { 'X-Forwarded-For': `203.0.113.9, ${address}` } });
+      expect((await behindProxy.request('/v1/openapi.json', from('198.51.100.1'))).status).toBe(200);
+      await expectApiError(await behindProxy.request('/v1/openapi.json', from('198.51.100.1')), 429, 'rate_limited');
+      expect((await behindProxy.request('/v1/openapi.json', from('198.51.100.2'))).status).toBe(200);
     });
   });
 

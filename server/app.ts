@@ -41,11 +41,14 @@ export interface AppOptions {
   log?: Logger;
   rateLimits?: RateLimits;
   bodyLimitBytes?: number;
+  /**
+   * `TRUST_PROXY`: believe a reverse proxy's `X-Forwarded-For` (the client address every rate
+   * limit counts by) and `X-Forwarded-Proto` (the scheme the inbox's cookie and origin checks see).
+   */
+  trustProxy?: boolean;
   inbox?: {
     /** The built inbox page (`DEFAULT_INBOX_DIR`). */
     dir?: string;
-    /** `TRUST_PROXY`: believe a reverse proxy's `X-Forwarded-Proto` and `X-Forwarded-For`. */
-    trustProxy?: boolean;
     rateLimits?: InboxRateLimits;
     /** The Argon2 cost staff passwords are hashed with (`OWASP_PASSWORD_COST`; tests use less). */
     passwordCost?: PasswordCost;
@@ -59,6 +62,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     rateLimits: options.rateLimits ?? DEFAULT_RATE_LIMITS,
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
   };
+  const trustProxy = options.trustProxy ?? false;
   const isAllowedOrigin = originMatcher(options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS);
 
   const app = new Hono<AppEnv>();
@@ -75,7 +79,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/', healthRoutes(deps));
 
   app.use('/v1/*', async (c, next) => {
-    const limited = await checkRateLimit(c, deps.store, `ip:${clientAddress(c)}`, deps.rateLimits.perIp, 'address');
+    const limited = await checkRateLimit(c, deps.store, `ip:${clientAddress(c, trustProxy)}`, deps.rateLimits.perIp, 'address');
     if (limited !== null) return limited;
     await next();
   });
@@ -90,7 +94,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     '/inbox/api',
     inboxRoutes({
       store: options.store,
-      trustProxy: options.inbox?.trustProxy ?? false,
+      trustProxy,
       rateLimits: options.inbox?.rateLimits ?? DEFAULT_INBOX_RATE_LIMITS,
       passwordCost: options.inbox?.passwordCost ?? OWASP_PASSWORD_COST,
     }),

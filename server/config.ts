@@ -12,7 +12,7 @@ export interface ServerConfig {
   store: StoreLocation;
   /** Origin patterns allowed by CORS; a trailing `*` matches any rest. */
   allowedOrigins: string[];
-  /** `TRUST_PROXY`: a reverse proxy in front sets `X-Forwarded-Proto` and `X-Forwarded-For` (the inbox reads them). */
+  /** `TRUST_PROXY`: a reverse proxy in front sets `X-Forwarded-For` (rate limits read it) and `X-Forwarded-Proto` (the inbox reads it). */
   trustProxy: boolean;
   /** `INBOX_DIR`: the built staff inbox page served at `/inbox/`. */
   inboxDir: string;

@@ -9,7 +9,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CSRF_HEADER, InboxListSchema } from '../lib/api';
+import { CSRF_HEADER, InboxListSchema, InboxRequestDetailSchema, StaffDirectorySchema } from '../lib/api';
 import { createApp } from './app';
 import { INBOX_BODY_LIMIT_BYTES } from './routes/inbox';
 import { INBOX_CSP } from './routes/inbox-static';
@@ -155,6 +155,40 @@ describe.each(ADAPTERS)('inbox security on %s', (adapter) => {
     expect((await store.listSupportAudit((await store.findStaffLogin('admin@a.example'))?.account.organisationId ?? '', requestA)).map((entry) => entry.actor.displayName)).not.toContain('admin@b.example');
   });
 
+  it('shows staff by their account’s name, never by one an enrolment with their email gave', async () => {
+    const c = await setUpOrganisation(store, 'Secure C');
+    await addStaff(store, c.organisation.id, 'ada@c.example', 'admin', { displayName: 'Ada Admin' });
+    const webhook = await store.addWebhook(c.organisation.id, { url: 'https://hooks.example.com/c', format: 'json', events: ['support.reply.created'] });
+    expect(webhook.ok).toBe(true);
+    const carl = await enrol(app, c.enrollmentToken, 'carl@c.example');
+    // Anyone holding the organisation's enrollment token can enrol with the admin's email and any name.
+    const forged = await postJson(app, '/v1/enroll', {
+      enrollmentToken: c.enrollmentToken,
+      user: { email: 'ada@c.example', displayName: 'Mallory' },
+      extensionVersion: '0.1.0',
+    });
+    expect(forged.status).toBe(201);
+    const request = supportRequest();
+    expect((await postJson(app, '/v1/support', request, carl.auth)).status).toBe(201);
+
+    const ada = await signIn(app, 'ada@c.example');
+    expect(ada.info.staff.displayName).toBe('Ada Admin');
+    const replied = await staffPost(app, ada, `/inbox/api/requests/${request.id}/replies`, { body: 'On it.' });
+    expect(replied.status).toBe(201);
+    expect(InboxRequestDetailSchema.parse(await replied.json()).replies.map((reply) => reply.author.displayName)).toEqual(['Ada Admin']);
+    const assigned = await staffPost(app, ada, `/inbox/api/requests/${request.id}/assignee`, { assigneeId: ada.info.staff.id });
+    expect(assigned.status).toBe(200);
+    const detail = InboxRequestDetailSchema.parse(await assigned.json());
+    expect(detail.assignee).toEqual({ id: ada.info.staff.id, displayName: 'Ada Admin' });
+    expect(detail.audit.filter((entry) => entry.actor.role === 'admin').map((entry) => entry.actor.displayName)).toEqual(['Ada Admin', 'Ada Admin', 'Ada Admin']);
+    expect(detail.audit.find((entry) => entry.action === 'assignment')?.to).toBe('Ada Admin');
+    const directory = StaffDirectorySchema.parse(await (await staffGet(app, ada, '/inbox/api/staff')).json());
+    expect(directory.staff.map((member) => member.displayName)).toEqual(['Ada Admin']);
+    const claimed = await store.claimWebhookDeliveries({ now: new Date('2030-01-02T00:00:00.000Z'), leaseMs: 60_000, limit: 10 });
+    const payloads = claimed.filter((delivery) => delivery.organisationId === c.organisation.id).map((delivery) => JSON.parse(delivery.payload) as { data: { author: { displayName: string } } });
+    expect(payloads.map((payload) => payload.data.author.displayName)).toEqual(['Ada Admin']);
+  });
+
   it('sends no CORS headers on the inbox, even to an extension origin', async () => {
     for (const request of [
       app.request('/inbox/api/session', { headers: { Origin: 'chrome-extension://abcdefghijklmnop', Cookie: adminA.cookie } }),
@@ -180,7 +214,7 @@ describe.each(ADAPTERS)('inbox security on %s', (adapter) => {
     // X-Forwarded-Proto counts only when the proxy is trusted.
     const forwarded = { Origin: 'https://inbox.example.com', 'X-Forwarded-Proto': 'https' };
     await expectApiError(await loginRequest(app, body, forwarded, 'http://inbox.example.com/inbox/api/login'), 403, 'forbidden');
-    const behindProxy = createApp({ store, rateLimits: GENEROUS, inbox: { rateLimits: GENEROUS_INBOX, trustProxy: true } });
+    const behindProxy = createApp({ store, rateLimits: GENEROUS, trustProxy: true, inbox: { rateLimits: GENEROUS_INBOX } });
     expect((await loginRequest(behindProxy, body, forwarded, 'http://inbox.example.com/inbox/api/login')).status).toBe(200);
     // Behind the proxy the browser's origin is https; an http Origin is another origin.
     await expectApiError(await loginRequest(behindProxy, body, { ...forwarded, Origin: 'http://inbox.example.com' }, 'http://inbox.example.com/inbox/api/login'), 403, 'forbidden');
@@ -209,7 +243,8 @@ describe.each(ADAPTERS)('inbox security on %s', (adapter) => {
       const limited = createApp({
         store,
         rateLimits: GENEROUS,
-        inbox: { rateLimits: { ...GENEROUS_INBOX, loginsPerAddress: { max: 2, windowSeconds: 900 } }, passwordCost: TEST_PASSWORD_COST, trustProxy: true },
+        trustProxy: true,
+        inbox: { rateLimits: { ...GENEROUS_INBOX, loginsPerAddress: { max: 2, windowSeconds: 900 } }, passwordCost: TEST_PASSWORD_COST },
       });
       const from = (address: string) => ({ 'X-Forwarded-For': `203.0.113.9, ${address}` });
       expect((await loginRequest(limited, { email: 'admin@a.example', password: STAFF_PASSWORD }, from('198.51.100.1'))).status).toBe(200);

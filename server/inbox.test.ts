@@ -529,6 +529,8 @@ describe.each(ADAPTERS)('staff inbox on %s', (adapter) => {
         do {
           const page = await list(admin, `?limit=2${query}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
           expect(page.requests.length).toBeLessThanOrEqual(2);
+          // The team filter's options come with the first page only.
+          expect(page.teams).toEqual(cursor === null ? ['sales', 'service'] : []);
           seen.push(...page.requests.map((request) => request.id));
           cursor = page.nextCursor;
         } while (cursor !== null);

@@ -25,7 +25,7 @@ export async function startBackend(config: ServerConfig, log: Logger): Promise<B
   try {
     const applied = await store.migrate();
     log({ level: 'info', msg: 'database ready', store: describeStore(config.store), migrationsApplied: applied.join(',') || null });
-    const server = await listen(createApp({ store, allowedOrigins: config.allowedOrigins, log, inbox: { dir: config.inboxDir, trustProxy: config.trustProxy } }), config);
+    const server = await listen(createApp({ store, allowedOrigins: config.allowedOrigins, log, trustProxy: config.trustProxy, inbox: { dir: config.inboxDir } }), config);
     log({ level: 'info', msg: 'listening', url: server.url });
     const webhooks = createWebhookDispatcher({ store, publicUrl: config.publicUrl, log });
     webhooks.start();

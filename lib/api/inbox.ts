@@ -144,7 +144,7 @@ export const InboxListSchema = z.strictObject({
    * requests per call.
    */
   nextCursor: z.string().max(500).nullable(),
-  /** Teams that appear in the organisation, for the team filter. */
+  /** Teams that appear in the organisation, for the team filter: on the first page (no `cursor`) only, empty on later pages. */
   teams: z.array(z.string().max(100)).max(1000),
 });
 export type InboxList = z.infer<typeof InboxListSchema>;

@@ -22,9 +22,12 @@ export async function checkRateLimit(c: Context, store: Store, bucket: string, l
 }
 
 /**
- * The client's address as the socket reports it. Behind a reverse proxy that is the proxy, so
- * all clients share one bucket: raise the per-IP limit or rate-limit at the proxy.
+ * The address a client's requests are counted by. Without `trustProxy` it is the socket's: behind a
+ * reverse proxy that is the proxy, so all clients would share one bucket. With `trustProxy`
+ * (`TRUST_PROXY`) it is the last `X-Forwarded-For` hop, the one the proxy itself added (earlier
+ * hops are whatever the client sent), so one office cannot lock everyone else out.
  */
-export function clientAddress(c: Context<AppEnv>): string {
-  return c.env?.incoming?.socket?.remoteAddress ?? 'unknown';
+export function clientAddress<E extends Pick<AppEnv, 'Bindings'>>(c: Context<E>, trustProxy: boolean): string {
+  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim() : undefined;
+  return forwarded || (c.env?.incoming?.socket?.remoteAddress ?? 'unknown');
 }

@@ -46,17 +46,6 @@ export function canSetSecureCookie(c: Context, trustProxy: boolean): boolean {
   return requestScheme(c, trustProxy) === 'https' || LOOPBACK_HOSTS.has(new URL(c.req.url).hostname);
 }
 
-/**
- * The address login attempts are counted by. Behind a trusted proxy that is the last
- * `X-Forwarded-For` hop (the one the proxy itself added); otherwise every client behind the
- * proxy would share one bucket, and one office could lock everyone out.
- */
-export function inboxClientAddress(c: Context<InboxEnv>, trustProxy: boolean): string {
-  const forwarded = trustProxy ? c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim() : undefined;
-  // As `clientAddress` (`./rate-limit`) reads it, for this route's environment.
-  return forwarded || (c.env?.incoming?.socket?.remoteAddress ?? 'unknown');
-}
-
 /** For a session just created: the cookie lives as long as the session may. */
 export function setSessionCookie(c: Context, token: string): void {
   setCookie(c, STAFF_COOKIE, token, { ...COOKIE_OPTIONS, maxAge: STAFF_SESSION_LIFETIME_MS / 1000 });

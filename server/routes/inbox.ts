@@ -24,11 +24,10 @@ import { crmLinks } from '../../lib/crm/links';
 import type { RateLimit } from '../http/env';
 import { apiError, truncate } from '../http/errors';
 import { NoQuerySchema, readJsonBody, readQuery } from '../http/input';
-import { checkRateLimit } from '../http/rate-limit';
+import { checkRateLimit, clientAddress } from '../http/rate-limit';
 import {
   clearSessionCookie,
   canSetSecureCookie,
-  inboxClientAddress,
   requireStaff,
   sameOriginOnly,
   sessionToken,
@@ -81,7 +80,7 @@ export function inboxRoutes(deps: InboxDeps) {
 
   return new Hono<InboxEnv>()
     .use('*', async (c, next) => {
-      const limited = await checkRateLimit(c, store, `inbox-ip:${inboxClientAddress(c, trustProxy)}`, rateLimits.perAddress, 'address');
+      const limited = await checkRateLimit(c, store, `inbox-ip:${clientAddress(c, trustProxy)}`, rateLimits.perAddress, 'address');
       if (limited !== null) return limited;
       await next();
       c.header('Cache-Control', 'private, no-store');
@@ -97,7 +96,7 @@ export function inboxRoutes(deps: InboxDeps) {
           'The inbox must be served over HTTPS: its session cookie is Secure, so a browser would not send it back over plain http. Serve it behind HTTPS (set TRUST_PROXY=true when a reverse proxy terminates TLS), or open it as http://127.0.0.1:<port>/inbox/ on the server itself.',
         );
       }
-      const limited = await checkRateLimit(c, store, `inbox-login-ip:${inboxClientAddress(c, trustProxy)}`, rateLimits.loginsPerAddress, 'address');
+      const limited = await checkRateLimit(c, store, `inbox-login-ip:${clientAddress(c, trustProxy)}`, rateLimits.loginsPerAddress, 'address');
       if (limited !== null) return limited;
       const input = await readJsonBody(c, StaffLoginRequestSchema, 'The sign-in');
       if (!input.ok) return input.response;
@@ -151,9 +150,10 @@ export function inboxRoutes(deps: InboxDeps) {
         return apiError(c, 400, 'bad_request', 'The cursor is not one this server gave out; leave it out to start from the newest request');
       }
       const { staff, organisation } = c.get('staff');
+      // The team filter's options come with the first page; later pages leave them out (the page keeps the first page's).
       const [page, teams] = await Promise.all([
         store.listInboxRequests(viewerOf(staff), filters, { after, limit }),
-        store.listOrganisationTeams(organisation.id),
+        after === null ? store.listOrganisationTeams(organisation.id) : [],
       ]);
       const body: InboxList = { requests: page.requests, nextCursor: page.next === null ? null : encodeCursor(page.next), teams: teams.slice(0, TEAMS_MAX) };
       return c.json(body);
@@ -161,8 +161,9 @@ export function inboxRoutes(deps: InboxDeps) {
     .get('/requests/:id', staffOnly, async (c) => {
       const query = readQuery(c, NoQuerySchema);
       if (!query.ok) return query.response;
-      const record = await visibleRequest(c);
-      return record instanceof Response ? record : c.json(toDetail(record));
+      const id = visibleId(c);
+      const record = id === null ? null : await store.getInboxRequest(viewerOf(c.get('staff').staff), id);
+      return record === null ? notFound(c, c.req.param('id')) : c.json(toDetail(record));
     })
     .get('/requests/:id/screenshot', staffOnly, async (c) => {
       const id = c.req.param('id');
@@ -180,49 +181,52 @@ export function inboxRoutes(deps: InboxDeps) {
       });
     })
     .post('/requests/:id/replies', staffOnly, inboxBodyLimit, async (c) => {
-      const record = await visibleRequest(c);
-      if (record instanceof Response) return record;
       const input = await readJsonBody(c, InboxReplyRequestSchema, 'The reply');
       if (!input.ok) return input.response;
+      const found = await visibleRouting(c);
+      if (found instanceof Response) return found;
+      const { id } = found;
       const session = c.get('staff');
-      const result = await store.addSupportReply(session.organisation.id, record.summary.id, actorOf(session.staff), input.data.body);
+      const result = await store.addSupportReply(session.organisation.id, id, actorOf(session.staff), input.data.body);
       if (!result.ok) {
         return result.reason === 'not_found'
-          ? notFound(c, record.summary.id)
+          ? notFound(c, id)
           : apiError(c, 409, 'conflict', 'This support request is closed and takes no replies; reopen it (status "in_progress") first');
       }
-      return answerWithDetail(c, session.staff, record.summary.id, 201);
+      return answerWithDetail(c, session.staff, id, 201);
     })
     .post('/requests/:id/status', staffOnly, inboxBodyLimit, async (c) => {
-      const record = await visibleRequest(c);
-      if (record instanceof Response) return record;
       const input = await readJsonBody(c, InboxStatusRequestSchema, 'The status change');
       if (!input.ok) return input.response;
+      const found = await visibleRouting(c);
+      if (found instanceof Response) return found;
+      const { id } = found;
       const session = c.get('staff');
-      const result = await store.setSupportStatus(session.organisation.id, record.summary.id, input.data.status, actorOf(session.staff));
+      const result = await store.setSupportStatus(session.organisation.id, id, input.data.status, actorOf(session.staff));
       if (!result.ok) {
         if (result.reason === 'invalid_transition') {
           const allowed = SUPPORT_TRANSITIONS[result.from].map((status) => `"${status}"`).join(', ');
-          return apiError(c, 409, 'conflict', `Support request ${record.summary.id} cannot move from "${result.from}" to "${result.to}"; from "${result.from}" it can move to ${allowed}`);
+          return apiError(c, 409, 'conflict', `Support request ${id} cannot move from "${result.from}" to "${result.to}"; from "${result.from}" it can move to ${allowed}`);
         }
-        return notFound(c, record.summary.id);
+        return notFound(c, id);
       }
-      return answerWithDetail(c, session.staff, record.summary.id, 200);
+      return answerWithDetail(c, session.staff, id, 200);
     })
     .post('/requests/:id/assignee', staffOnly, inboxBodyLimit, async (c) => {
-      const record = await visibleRequest(c);
-      if (record instanceof Response) return record;
       const input = await readJsonBody(c, InboxAssignRequestSchema, 'The assignment');
       if (!input.ok) return input.response;
+      const found = await visibleRouting(c);
+      if (found instanceof Response) return found;
+      const { id, team } = found;
       const session = c.get('staff');
       const { assigneeId } = input.data;
       if (assigneeId !== null) {
-        const problem = await assigneeProblem(store, session.organisation.id, assigneeId, record);
+        const problem = await assigneeProblem(store, session.organisation.id, assigneeId, team);
         if (problem !== null) return apiError(c, 400, 'validation_failed', `The assignment has 1 problem; first: assigneeId: ${problem}`, [{ path: 'assigneeId', message: problem }]);
       }
-      const result = await store.assignSupportRequest(session.organisation.id, record.summary.id, assigneeId, actorOf(session.staff));
-      if (!result.ok) return notFound(c, record.summary.id);
-      return answerWithDetail(c, session.staff, record.summary.id, 200);
+      const result = await store.assignSupportRequest(session.organisation.id, id, assigneeId, actorOf(session.staff));
+      if (!result.ok) return notFound(c, id);
+      return answerWithDetail(c, session.staff, id, 200);
     })
     .get('/staff', staffOnly, async (c) => {
       const query = readQuery(c, NoQuerySchema);
@@ -232,11 +236,14 @@ export function inboxRoutes(deps: InboxDeps) {
       return c.json(body);
     });
 
-  /** The request of the `:id` parameter if the signed-in staff member may see it, else the 404. */
-  async function visibleRequest(c: Context<InboxEnv>): Promise<InboxRequestRecord | Response> {
-    const id = c.req.param('id') ?? '';
-    const record = RequestIdSchema.safeParse(id).success ? await store.getInboxRequest(viewerOf(c.get('staff').staff), id) : null;
-    return record ?? notFound(c, id);
+  /**
+   * The `:id` parameter and the team its request is routed to, if the signed-in staff member may
+   * see that request, else the 404: the cheap check before a change, which loads no request.
+   */
+  async function visibleRouting(c: Context<InboxEnv>): Promise<{ id: string; team: string | null } | Response> {
+    const id = visibleId(c);
+    const routing = id === null ? null : await store.findInboxRequestRouting(viewerOf(c.get('staff').staff), id);
+    return id === null || routing === null ? notFound(c, c.req.param('id') ?? '') : { id, team: routing.team };
   }
 
   async function answerWithDetail(c: Context<InboxEnv>, staff: StaffAccount, id: string, status: 200 | 201): Promise<Response> {
@@ -245,15 +252,20 @@ export function inboxRoutes(deps: InboxDeps) {
   }
 }
 
-/** Null when the staff member may be assigned this request, else why not. */
-async function assigneeProblem(store: Store, organisationId: string, assigneeId: string, record: InboxRequestRecord): Promise<string | null> {
+/** Null when the staff member may be assigned a request routed to `team` (null: the central team), else why not. */
+async function assigneeProblem(store: Store, organisationId: string, assigneeId: string, team: string | null): Promise<string | null> {
   const assignee = await store.findStaffAccount(organisationId, assigneeId);
   if (assignee === null || assignee.disabledAt !== null) return 'Not an active staff member of this organisation; pick someone from GET /inbox/api/staff';
-  const team = record.summary.routing.team;
   if (assignee.role === 'champion' && (team === null || !assignee.teams.includes(team))) {
     return `${assignee.email} is a champion for ${assignee.teams.length === 0 ? 'no team' : assignee.teams.join(', ')} and could not see this request (routed to ${team ?? 'the central team'})`;
   }
   return null;
+}
+
+/** The `:id` parameter when it is shaped like a request id (no query for anything else), else null. */
+function visibleId(c: Context): string | null {
+  const id = c.req.param('id');
+  return id !== undefined && RequestIdSchema.safeParse(id).success ? id : null;
 }
 
 function toDetail(record: InboxRequestRecord): InboxRequestDetail {

@@ -20,6 +20,7 @@ import {
 import type { Database } from './schema';
 import { hashMatches, hashSecret, newSecret } from './secrets';
 import { StoreConflictError, type InboxCursor, type InboxViewer, type StaffAccount, type StaffSession, type Store } from './store';
+import { compareText, firstLine, normaliseEmail, parseStringList, truncate } from './text';
 
 /** A session ends 12 hours after sign-in, whatever happens. */
 export const STAFF_SESSION_LIFETIME_MS = 12 * 3_600_000;
@@ -40,7 +41,6 @@ const AGE_MS = { '1d': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 
 /** The audit trail's actor for an escalation, which no person did: the champion window ran out. */
 const ESCALATION_ACTOR = { displayName: 'Ombord', role: 'admin' } as const;
 
-const StringList = z.array(z.string());
 // Written only from these values; anything else read back is a corrupt row.
 const StoredKind = z.enum(SUPPORT_KINDS);
 const StoredAuthorRole = z.enum(SUPPORT_AUTHOR_ROLES);
@@ -60,6 +60,7 @@ type StaffMethods = Pick<
   | 'setChampionWindow'
   | 'listInboxRequests'
   | 'listOrganisationTeams'
+  | 'findInboxRequestRouting'
   | 'getInboxRequest'
   | 'getSupportScreenshot'
 >;
@@ -77,18 +78,24 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
         'staff_accounts.created_at',
         'staff_accounts.password_changed_at',
         'staff_accounts.disabled_at',
-        'users.display_name',
+        'staff_accounts.display_name',
         'users.teams',
       ]);
 
   const endSessionsOf = (trx: Transaction<Database>, userId: string) => trx.deleteFrom('staff_sessions').where('user_id', '=', userId).execute();
 
-  /** The inbox's rows with requester and assignee, limited to what the viewer may see. */
-  const inboxRows = (viewer: InboxViewer) =>
+  /** The requests the viewer may see: of their organisation, and for a champion routed to one of their teams. */
+  const visibleRequests = (viewer: InboxViewer) =>
     db
       .selectFrom('support_requests as r')
+      .where('r.organisation_id', '=', viewer.organisationId)
+      .$if(viewer.role === 'champion', (query) => query.where('r.routed_team', 'in', [...viewer.teams]));
+
+  /** The inbox's rows with requester and assignee (a staff member, named as their account says). */
+  const inboxRows = (viewer: InboxViewer) =>
+    visibleRequests(viewer)
       .innerJoin('users as requester', 'requester.id', 'r.user_id')
-      .leftJoin('users as assignee', 'assignee.id', 'r.assignee_user_id')
+      .leftJoin('staff_accounts as assignee', 'assignee.user_id', 'r.assignee_user_id')
       .select([
         'r.id',
         'r.kind',
@@ -107,9 +114,7 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
         'requester.teams as requester_teams',
         'assignee.email as assignee_email',
         'assignee.display_name as assignee_display_name',
-      ])
-      .where('r.organisation_id', '=', viewer.organisationId)
-      .$if(viewer.role === 'champion', (query) => query.where('r.routed_team', 'in', [...viewer.teams]));
+      ]);
 
   const replyCounts = async (organisationId: string, ids: string[]) => {
     if (ids.length === 0) return new Map<string, number>();
@@ -145,17 +150,15 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
 
   return {
     setStaffAccount(organisationId, input) {
-      const email = lowerCaseEmail(input.email);
+      const email = normaliseEmail(input.email);
       return db.transaction().execute(async (trx) => {
         const at = clock().toISOString();
         const existing = await trx.selectFrom('staff_accounts').select(['user_id', 'organisation_id']).where('email', '=', email).executeTakeFirst();
         if (existing !== undefined && existing.organisation_id !== organisationId) {
           throw new StoreConflictError(`${email} is already a staff account of another organisation; a staff email signs in to one organisation only`);
         }
-        const changes = {
-          ...(input.displayName !== undefined && { display_name: input.displayName }),
-          ...(input.teams !== undefined && { teams: JSON.stringify(input.teams) }),
-        };
+        // The name goes on the staff account only: the user row's name is the one enrolments give.
+        const changes = input.teams === undefined ? {} : { teams: JSON.stringify(input.teams) };
         const updated = await trx
           .updateTable('users')
           .set({ ...changes, updated_at: at })
@@ -191,6 +194,7 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
               organisation_id: organisationId,
               email,
               role: input.role,
+              display_name: input.displayName ?? null,
               password_hash: input.passwordHash,
               created_at: at,
               password_changed_at: at,
@@ -200,7 +204,13 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
         } else {
           await trx
             .updateTable('staff_accounts')
-            .set({ role: input.role, password_hash: input.passwordHash, password_changed_at: at, disabled_at: null })
+            .set({
+              role: input.role,
+              ...(input.displayName !== undefined && { display_name: input.displayName }),
+              password_hash: input.passwordHash,
+              password_changed_at: at,
+              disabled_at: null,
+            })
             .where('user_id', '=', userId)
             .execute();
           // A new password ends the sessions signed in with the old one.
@@ -225,7 +235,7 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
     },
 
     async findStaffLogin(email) {
-      const row = await accounts(db).select('staff_accounts.password_hash').where('staff_accounts.email', '=', lowerCaseEmail(email)).executeTakeFirst();
+      const row = await accounts(db).select('staff_accounts.password_hash').where('staff_accounts.email', '=', normaliseEmail(email)).executeTakeFirst();
       return row === undefined ? null : { account: toStaffAccount(row), passwordHash: row.password_hash };
     },
 
@@ -234,7 +244,7 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
         const updated = await trx
           .updateTable('staff_accounts')
           .set({ password_hash: passwordHash, password_changed_at: clock().toISOString() })
-          .where('email', '=', lowerCaseEmail(email))
+          .where('email', '=', normaliseEmail(email))
           .returning('user_id')
           .executeTakeFirst();
         if (updated === undefined) return null;
@@ -245,7 +255,7 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
 
     disableStaffAccount(email) {
       return db.transaction().execute(async (trx) => {
-        const row = await trx.selectFrom('staff_accounts').select(['user_id', 'disabled_at']).where('email', '=', lowerCaseEmail(email)).executeTakeFirst();
+        const row = await trx.selectFrom('staff_accounts').select(['user_id', 'disabled_at']).where('email', '=', normaliseEmail(email)).executeTakeFirst();
         if (row === undefined) return null;
         if (row.disabled_at === null) {
           await trx.updateTable('staff_accounts').set({ disabled_at: clock().toISOString() }).where('user_id', '=', row.user_id).execute();
@@ -377,7 +387,7 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
         for (const row of rows) {
           scanned++;
           position = { createdAt: row.created_at, id: row.id };
-          if (filters.team !== undefined && !parseTeams(row.requester_teams).includes(filters.team)) continue;
+          if (filters.team !== undefined && !parseStringList(row.requester_teams).includes(filters.team)) continue;
           if (filters.crm !== undefined || filters.pageType !== undefined) {
             const { crm } = storedContext(row.id, row.context);
             if ((filters.crm !== undefined && crm.crm !== filters.crm) || (filters.pageType !== undefined && crm.pageType !== filters.pageType)) continue;
@@ -403,8 +413,14 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
 
     async listOrganisationTeams(organisationId) {
       const rows = await db.selectFrom('users').select('teams').where('organisation_id', '=', organisationId).execute();
-      const teams = new Set(rows.flatMap((row) => parseTeams(row.teams)));
+      const teams = new Set(rows.flatMap((row) => parseStringList(row.teams)));
       return [...teams].sort(compareText);
+    },
+
+    async findInboxRequestRouting(viewer, requestId) {
+      if (seesNothing(viewer)) return null;
+      const row = await visibleRequests(viewer).select('r.routed_team').where('r.id', '=', requestId).executeTakeFirst();
+      return row === undefined ? null : { team: row.routed_team };
     },
 
     async getInboxRequest(viewer, requestId) {
@@ -412,7 +428,7 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
       const row = await inboxRows(viewer).where('r.id', '=', requestId).executeTakeFirst();
       if (row === undefined) return null;
       const now = clock();
-      const [replies, audit, counts] = await Promise.all([
+      const [replies, audit] = await Promise.all([
         db
           .selectFrom('support_replies')
           .select(['id', 'at', 'author_display_name', 'author_role', 'body'])
@@ -427,10 +443,9 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
           .where('request_id', '=', requestId)
           .orderBy('seq')
           .execute(),
-        replyCounts(viewer.organisationId, [requestId]),
       ]);
 
-      // Assignments are stored as user ids; staff read names.
+      // Assignments are stored as staff members' user ids; staff read the names their accounts give.
       const assigned = [...new Set(audit.flatMap((entry) => (entry.action === 'assignment' ? [entry.from_value, entry.to_value] : [])))].filter(
         (id): id is string => id !== null,
       );
@@ -439,17 +454,17 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
           ? []
           : (
               await db
-                .selectFrom('users')
-                .select(['id', 'email', 'display_name'])
+                .selectFrom('staff_accounts')
+                .select(['user_id', 'email', 'display_name'])
                 .where('organisation_id', '=', viewer.organisationId)
-                .where('id', 'in', assigned)
+                .where('user_id', 'in', assigned)
                 .execute()
-            ).map((user) => [user.id, user.display_name ?? user.email]),
+            ).map((staff) => [staff.user_id, staff.display_name ?? staff.email]),
       );
-      const shown = (action: string, value: string | null) => (value === null ? null : clip(action === 'assignment' ? (names.get(value) ?? value) : value, AUDIT_VALUE_MAX));
+      const shown = (action: string, value: string | null) => (value === null ? null : truncate(action === 'assignment' ? (names.get(value) ?? value) : value, AUDIT_VALUE_MAX));
       const trail: InboxRequestDetail['audit'] = audit.map((entry) => ({
         at: entry.at,
-        actor: { displayName: clip(entry.actor_display_name, 320), role: StoredAuthorRole.parse(entry.actor_role) },
+        actor: { displayName: truncate(entry.actor_display_name, 320), role: StoredAuthorRole.parse(entry.actor_role) },
         action: StoredAuditAction.parse(entry.action),
         from: shown(entry.action, entry.from_value),
         to: shown(entry.action, entry.to_value),
@@ -458,12 +473,12 @@ export function staffMethods(db: Kysely<Database>, clock: () => Date): StaffMeth
       if (row.routed_team !== null && row.escalates_at !== null && row.escalates_at <= now.toISOString()) {
         const escalatedAt = row.escalates_at;
         const index = trail.findIndex((entry) => entry.at > escalatedAt);
-        const entry = { at: escalatedAt, actor: ESCALATION_ACTOR, action: 'escalated', from: clip(row.routed_team, AUDIT_VALUE_MAX), to: 'central' } as const;
+        const entry = { at: escalatedAt, actor: ESCALATION_ACTOR, action: 'escalated', from: truncate(row.routed_team, AUDIT_VALUE_MAX), to: 'central' } as const;
         trail.splice(index === -1 ? trail.length : index, 0, entry);
       }
 
       return {
-        summary: toSummary(row, counts.get(requestId) ?? 0, now),
+        summary: toSummary(row, replies.length, now),
         description: row.description,
         context: storedContext(row.id, row.context),
         replies: replies.map((reply) => ({
@@ -528,13 +543,13 @@ function toSummary(row: InboxRow, replyCount: number, now: Date): InboxRequestSu
   return {
     id: row.id,
     kind: StoredKind.parse(row.kind),
-    title: titleOf(row.description),
+    title: firstLine(row.description, TITLE_MAX),
     status: SupportStatusSchema.parse(row.status),
     requester: {
       id: row.requester_id,
       email: row.requester_email,
       displayName: row.requester_display_name ?? row.requester_email,
-      teams: parseTeams(row.requester_teams),
+      teams: parseStringList(row.requester_teams),
     },
     assignee:
       row.assignee_user_id === null
@@ -588,42 +603,14 @@ function toStaffAccount(row: {
     email: row.email,
     displayName: row.display_name,
     role: StaffRoleSchema.parse(row.role),
-    teams: parseTeams(row.teams),
+    teams: parseStringList(row.teams),
     createdAt: row.created_at,
     passwordChangedAt: row.password_changed_at,
     disabledAt: row.disabled_at,
   };
 }
 
-function parseTeams(json: string): string[] {
-  return StringList.parse(JSON.parse(json));
-}
-
-/** The first non-empty line, at most 200 characters. */
-function titleOf(description: string): string {
-  const line = description.split(/\r\n|\n|\r/).find((candidate) => candidate.trim() !== '') ?? '';
-  return clip(line.trim(), TITLE_MAX);
-}
-
-/** At most `max` UTF-16 units, ending in … when cut, never splitting a surrogate pair. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  if (/[\ud800-\udbff]/.test(text.charAt(end - 1))) end--;
-  return `${text.slice(0, end)}…`;
-}
-
 /** Case-insensitive matching, the same on every database: Unicode lower case of the composed form. */
 function fold(text: string): string {
   return text.normalize('NFC').toLowerCase();
-}
-
-/** As `users.email` is kept. */
-function lowerCaseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** Code-point order, the same on every platform (database collations differ). */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import type SQLite from 'better-sqlite3';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { z } from 'zod';
 import type { EnrollRequest, ProgressAck, ProgressEvent } from '../../lib/api';
 import { LocaleSchema, type ContentPack } from '../../lib/guides/pack';
 import { staffMethods } from './kysely-staff';
@@ -29,6 +28,7 @@ import {
   type User,
   type UserPatch,
 } from './store';
+import { compareText, normaliseEmail, parseStringList } from './text';
 
 /** `last_seen_at` is refreshed at most this often, so authenticating is usually read-only. */
 const LAST_SEEN_RESOLUTION_MS = 5 * 60_000;
@@ -38,8 +38,6 @@ const RATE_LIMIT_SWEEP_MS = 60_000;
 export const EVENT_ID_TAKEN =
   'This event id is already used by another user of this organisation. Event ids are random UUIDs, ' +
   'so this points at a copied or tampered outbox; the extension must send the event again with a new id.';
-
-const StringList = z.array(z.string());
 
 export interface KyselyStoreOptions {
   /** The SQLite connection under `db`, for the progress-ingest fast path (`sqlite-progress.ts`). */
@@ -501,7 +499,7 @@ export function createKyselyStore(
 
     async hitRateLimit(bucket, { max, windowSeconds }) {
       const nowMs = clock().getTime();
-      const windowStart = Math.floor(nowMs / 1000 / windowSeconds) * windowSeconds;
+      const { windowStart, retryAfterSeconds } = rateLimitWindow(nowMs, windowSeconds);
       const { hits } = await db
         .insertInto('rate_limits')
         .values({ bucket, window_start: windowStart, hits: 1 })
@@ -512,32 +510,26 @@ export function createKyselyStore(
         lastRateLimitSweep = nowMs;
         await db.deleteFrom('rate_limits').where('window_start', '<', windowStart - windowSeconds).execute();
       }
-      if (hits <= max) return { allowed: true };
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(windowStart + windowSeconds - nowMs / 1000)) };
+      return hits <= max ? { allowed: true } : { allowed: false, retryAfterSeconds };
     },
 
     async peekRateLimit(bucket, { max, windowSeconds }) {
-      const nowMs = clock().getTime();
-      const windowStart = Math.floor(nowMs / 1000 / windowSeconds) * windowSeconds;
+      const { windowStart, retryAfterSeconds } = rateLimitWindow(clock().getTime(), windowSeconds);
       const row = await db
         .selectFrom('rate_limits')
         .select('hits')
         .where('bucket', '=', bucket)
         .where('window_start', '=', windowStart)
         .executeTakeFirst();
-      if (row === undefined || row.hits < max) return { allowed: true };
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(windowStart + windowSeconds - nowMs / 1000)) };
+      return row === undefined || row.hits < max ? { allowed: true } : { allowed: false, retryAfterSeconds };
     },
   };
 }
 
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** Code-point order, the same on every platform (database collations differ). */
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** The fixed window `nowMs` falls in (its start in Unix seconds) and the whole seconds until it ends, at least 1. */
+function rateLimitWindow(nowMs: number, windowSeconds: number): { windowStart: number; retryAfterSeconds: number } {
+  const windowStart = Math.floor(nowMs / 1000 / windowSeconds) * windowSeconds;
+  return { windowStart, retryAfterSeconds: Math.max(1, Math.ceil(windowStart + windowSeconds - nowMs / 1000)) };
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -565,8 +557,8 @@ function toUser(row: Selectable<UsersTable>): User {
     organisationId: row.organisation_id,
     email: row.email,
     displayName: row.display_name,
-    roles: StringList.parse(JSON.parse(row.roles)),
-    teams: StringList.parse(JSON.parse(row.teams)),
+    roles: parseStringList(row.roles),
+    teams: parseStringList(row.teams),
     locale: locale.success ? locale.data : null,
   };
 }

@@ -14,7 +14,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { z } from 'zod';
 import {
   canMoveSupportStatus,
   MY_SUPPORT_REQUESTS_MAX,
@@ -36,8 +35,7 @@ import type {
   Store,
   SupportScope,
 } from './store';
-
-const StringList = z.array(z.string());
+import { parseStringList } from './text';
 
 type SupportMethods = Pick<
   Store,
@@ -111,10 +109,8 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
   };
 
   /** The requester's first team (in `users.teams` order) with an active champion, and when its window ends. */
-  const routeToChampions = async (trx: Transaction<Database>, scope: SupportScope, at: string) => {
+  const routeToChampions = async (trx: Transaction<Database>, scope: SupportScope, teams: readonly string[], at: string) => {
     const unrouted = { routed_team: null, escalates_at: null };
-    const requester = await trx.selectFrom('users').select('teams').where('id', '=', scope.userId).executeTakeFirst();
-    const teams = requester === undefined ? [] : StringList.parse(JSON.parse(requester.teams));
     if (teams.length === 0) return unrouted;
     const champions = await trx
       .selectFrom('staff_accounts')
@@ -124,7 +120,7 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
       .where('staff_accounts.role', '=', 'champion')
       .where('staff_accounts.disabled_at', 'is', null)
       .execute();
-    const championed = new Set(champions.flatMap((champion) => StringList.parse(JSON.parse(champion.teams))));
+    const championed = new Set(champions.flatMap((champion) => parseStringList(champion.teams)));
     const team = teams.find((candidate) => championed.has(candidate));
     if (team === undefined) return unrouted;
     const { champion_window_minutes: minutes } = await trx
@@ -135,9 +131,9 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
     return { routed_team: team, escalates_at: new Date(Date.parse(at) + Number(minutes) * 60_000).toISOString() };
   };
 
-  /** Staff picked the request up: while the champions still have it, they keep it (it never escalates). */
-  const keepWithChampions = async (trx: Transaction<Database>, row: Selectable<SupportRequestsTable>, at: string) => {
-    if (row.escalates_at === null || at >= row.escalates_at) return;
+  /** Staff picked the request up: while the champions still have it, they keep it (it never escalates). A user's change does nothing here. */
+  const keepWithChampions = async (trx: Transaction<Database>, row: Selectable<SupportRequestsTable>, actor: SupportActor, at: string) => {
+    if (actor.role === 'user' || row.escalates_at === null || at >= row.escalates_at) return;
     await trx
       .updateTable('support_requests')
       .set({ escalates_at: null })
@@ -150,7 +146,24 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
     async createSupportRequest(scope, request) {
       const at = now();
       return db.transaction().execute(async (trx) => {
-        const routing = await routeToChampions(trx, scope, at);
+        const existing = () =>
+          trx
+            .selectFrom('support_requests')
+            .select(['user_id', 'status'])
+            .where('organisation_id', '=', scope.organisationId)
+            .where('id', '=', request.id)
+            .executeTakeFirst();
+        const retried = (row: { user_id: string; status: string } | undefined) =>
+          row === undefined || row.user_id !== scope.userId
+            ? ({ ok: false, reason: 'id_taken' } as const)
+            : ({ ok: true, created: false, id: request.id, status: toStatus(row.status) } as const);
+
+        // A retry of a stored request (the same id again) needs no routing.
+        const stored = await existing();
+        if (stored !== undefined) return retried(stored);
+        const requester = await trx.selectFrom('users').select(['teams', 'display_name', 'email']).where('id', '=', scope.userId).executeTakeFirst();
+        const requesterName = requester?.display_name ?? requester?.email ?? '';
+        const routing = await routeToChampions(trx, scope, requester === undefined ? [] : parseStringList(requester.teams), at);
         const inserted = await trx
           .insertInto('support_requests')
           .values({
@@ -171,48 +184,39 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
           .onConflict((oc) => oc.columns(['organisation_id', 'id']).doNothing())
           .returning(['id', 'status'])
           .executeTakeFirst();
-        if (inserted !== undefined) {
-          const user = await trx.selectFrom('users').select(['display_name', 'email']).where('id', '=', scope.userId).executeTakeFirst();
-          await trx
-            .insertInto('support_audit')
-            .values({
-              organisation_id: scope.organisationId,
-              request_id: request.id,
-              seq: 1,
-              at,
-              actor_user_id: scope.userId,
-              actor_display_name: user?.display_name ?? user?.email ?? '',
-              actor_role: 'user',
-              action: 'created',
-              from_value: null,
-              to_value: 'new',
-            })
-            .execute();
-          // In the same transaction: a request is never stored without its notifications.
-          await enqueueWebhookEvent(
-            trx,
-            scope.organisationId,
-            supportRequestCreated({
-              requestId: request.id,
-              kind: request.kind,
-              description: request.description,
-              requesterDisplayName: user?.display_name ?? user?.email ?? '',
-              crm: request.context.crm,
-              team: routing.routed_team,
-              createdAt: at,
-            }),
+        // The same id stored meanwhile by a concurrent request.
+        if (inserted === undefined) return retried(await existing());
+        await trx
+          .insertInto('support_audit')
+          .values({
+            organisation_id: scope.organisationId,
+            request_id: request.id,
+            seq: 1,
             at,
-          );
-          return { ok: true, created: true, id: request.id, status: 'new' } as const;
-        }
-        const existing = await trx
-          .selectFrom('support_requests')
-          .select(['user_id', 'status'])
-          .where('organisation_id', '=', scope.organisationId)
-          .where('id', '=', request.id)
-          .executeTakeFirst();
-        if (existing === undefined || existing.user_id !== scope.userId) return { ok: false, reason: 'id_taken' } as const;
-        return { ok: true, created: false, id: request.id, status: toStatus(existing.status) } as const;
+            actor_user_id: scope.userId,
+            actor_display_name: requesterName,
+            actor_role: 'user',
+            action: 'created',
+            from_value: null,
+            to_value: 'new',
+          })
+          .execute();
+        // In the same transaction: a request is never stored without its notifications.
+        await enqueueWebhookEvent(
+          trx,
+          scope.organisationId,
+          supportRequestCreated({
+            requestId: request.id,
+            kind: request.kind,
+            description: request.description,
+            requesterDisplayName: requesterName,
+            crm: request.context.crm,
+            team: routing.routed_team,
+            createdAt: at,
+          }),
+          at,
+        );
+        return { ok: true, created: true, id: request.id, status: 'new' } as const;
       });
     },
 
@@ -269,7 +273,7 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
         if (from === status) return { ok: true, request: toRecord(row), changed: false };
         if (!canMoveSupportStatus(from, status)) return { ok: false, reason: 'invalid_transition', from, to: status };
         const at = now();
-        if (actor.role !== 'user') await keepWithChampions(trx, row, at);
+        await keepWithChampions(trx, row, actor, at);
         return { ok: true, request: toRecord(await moveStatus(trx, row, status, actor, at)), changed: true };
       });
     },
@@ -289,7 +293,7 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
           if (assignee === undefined) return { ok: false, reason: 'unknown_assignee' };
         }
         const at = now();
-        if (assigneeUserId !== null && actor.role !== 'user') await keepWithChampions(trx, row, at);
+        if (assigneeUserId !== null) await keepWithChampions(trx, row, actor, at);
         await trx
           .updateTable('support_requests')
           .set({ assignee_user_id: assigneeUserId, updated_at: at })
@@ -308,7 +312,7 @@ export function supportMethods(db: Kysely<Database>, now: () => string): Support
         const status = toStatus(row.status);
         if (status === 'closed') return { ok: false, reason: 'closed' };
         const at = now();
-        if (author.role !== 'user') await keepWithChampions(trx, row, at);
+        await keepWithChampions(trx, row, author, at);
         const replyId = randomUUID();
         await trx
           .insertInto('support_replies')

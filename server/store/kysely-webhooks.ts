@@ -7,12 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { z } from 'zod';
-import { truncate, WEBHOOK_EVENT_TYPES, WebhookEventSchema, type WebhookEventInput, type WebhookEventType } from '../webhooks/events';
+import { WEBHOOK_EVENT_TYPES, WebhookEventSchema, type WebhookEventInput, type WebhookEventType } from '../webhooks/events';
 import { WebhookFormatSchema } from '../webhooks/format';
 import { checkWebhookUrl } from '../webhooks/url';
 import type { Database, WebhookDeliveriesTable, WebhooksTable } from './schema';
 import { newSecret } from './secrets';
 import type { Store, StoreDialect, Webhook, WebhookDelivery } from './store';
+import { truncate } from './text';
 
 type WebhookMethods = Pick<
   Store,

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADAPTERS, createTestDatabase, type TestDatabase } from '../test/stores';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { migrations, migratorFor } from './migrations';
 import { openStore } from './open';
 
@@ -51,6 +51,34 @@ describe.each(ADAPTERS)('migrations on %s', (adapter) => {
       expect(await store.migrate()).toEqual(ALL.slice(1));
       expect((await store.listOrganisations()).map((org) => org.name)).toEqual(['Existing']);
       expect(await store.hitRateLimit('migrated', { max: 1, windowSeconds: 60 })).toEqual({ allowed: true });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('gives existing staff accounts the name their user row had', async () => {
+    database = await createTestDatabase(adapter);
+    const db = database.openDatabase();
+    try {
+      const before = await (await migratorFor(db as unknown as Kysely<unknown>, adapter)).migrateTo('0005_webhooks');
+      expect(before.error).toBeUndefined();
+      const at = '2030-01-01T00:00:00.000Z';
+      const org = '00000000-0000-4000-8000-000000000001';
+      const user = '00000000-0000-4000-8000-000000000002';
+      await db.insertInto('organisations').values({ id: org, name: 'Existing', created_at: at }).execute();
+      await db
+        .insertInto('users')
+        .values({ id: user, organisation_id: org, email: 'ada@example.com', display_name: 'Ada Admin', roles: '[]', teams: '[]', locale: null, created_at: at, updated_at: at })
+        .execute();
+      await sql`insert into staff_accounts (user_id, organisation_id, email, role, password_hash, created_at, password_changed_at) values (${user}, ${org}, 'ada@example.com', 'admin', 'hash', ${at}, ${at})`.execute(db);
+    } finally {
+      await db.destroy();
+    }
+
+    const store = openStore(database.location);
+    try {
+      expect(await store.migrate()).toEqual(ALL.slice(ALL.indexOf('0005_webhooks') + 1));
+      expect((await store.findStaffLogin('ada@example.com'))?.account.displayName).toBe('Ada Admin');
     } finally {
       await store.close();
     }

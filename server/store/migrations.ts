@@ -261,6 +261,14 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_staff_display_name': {
+    async up(db: Kysely<unknown>) {
+      // The name staff are shown by (replies, audit trail, webhooks) belongs to the staff account:
+      // `users.display_name` is whatever the last enrolment with that email said.
+      await db.schema.alterTable('staff_accounts').addColumn('display_name', 'text').execute();
+      await sql`update staff_accounts set display_name = (select users.display_name from users where users.id = staff_accounts.user_id)`.execute(db);
+    },
+  },
 };
 
 /**

@@ -174,6 +174,8 @@ export interface StaffAccountsTable {
   email: string;
   /** `admin`, `support` or `champion`. */
   role: string;
+  /** The name staff are shown by, set only by the operator (`staff create --name`); never by an enrolment. */
+  display_name: string | null;
   /** Argon2id, PHC string format. */
   password_hash: string;
   created_at: string;

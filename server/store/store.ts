@@ -201,6 +201,7 @@ export interface StaffAccount {
   organisationId: string;
   /** Lower-cased; unique across every organisation, so signing in by email is unambiguous. */
   email: string;
+  /** The staff account's own name, set by the operator; never the one a device enrolled with. */
   displayName: string | null;
   role: StaffRole;
   teams: string[];
@@ -209,7 +210,7 @@ export interface StaffAccount {
   disabledAt: string | null;
 }
 
-/** `setStaffAccount`: the user is created or updated with the given fields. */
+/** `setStaffAccount`: the user is created or its teams updated; the name is the staff account's. */
 export interface StaffAccountInput {
   email: string;
   role: StaffRole;
@@ -428,6 +429,11 @@ export interface Store {
   listInboxRequests(viewer: InboxViewer, filters: InboxFilters, page: { after: InboxCursor | null; limit: number }): Promise<InboxPageResult>;
   /** The distinct teams of the organisation's users, sorted. */
   listOrganisationTeams(organisationId: string): Promise<string[]>;
+  /**
+   * The team a request is routed to (null: the central team), or null when the request does not
+   * exist or the viewer may not see it. One small query: what a change checks before it is made.
+   */
+  findInboxRequestRouting(viewer: InboxViewer, requestId: string): Promise<{ team: string | null } | null>;
   /** Null when the request does not exist or the viewer may not see it. */
   getInboxRequest(viewer: InboxViewer, requestId: string): Promise<InboxRequestRecord | null>;
   getSupportScreenshot(viewer: InboxViewer, requestId: string): Promise<{ mediaType: 'image/png' | 'image/jpeg'; bytes: Uint8Array<ArrayBuffer> } | null>;

@@ -13,6 +13,7 @@ import {
   type SupportStatus,
 } from '../../lib/api';
 import { CrmContextSchema, type CrmContext } from '../../lib/crm/context';
+import { firstLine, truncate } from '../store/text';
 
 export const WEBHOOK_EVENT_TYPES = ['support.request.created', 'support.reply.created'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -120,18 +121,5 @@ export function supportReplyCreated(input: {
 
 /** The first non-blank line of a description, at most `WEBHOOK_TITLE_MAX` characters. */
 export function requestTitle(description: string): string {
-  const line = description.split(/\r\n|\n|\r/).map((text) => text.trim()).find((text) => text.length > 0);
-  return line === undefined ? '(no description)' : truncate(line, WEBHOOK_TITLE_MAX);
-}
-
-/**
- * At most `max` UTF-16 units (what zod's `max` counts), ending in an ellipsis when cut, and never
- * cut between the two halves of a surrogate pair (that would not survive UTF-8).
- */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
+  return firstLine(description, WEBHOOK_TITLE_MAX) || '(no description)';
 }

@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { configFromEnv } from '../config';
+import { truncate } from '../store/text';
 import {
   requestTitle,
   supportReplyCreated,
   supportRequestCreated,
-  truncate,
   WebhookEventSchema,
   type WebhookEvent,
   type WebhookEventInput,
