@@ -20,7 +20,7 @@ import {
   type MessageSender,
 } from '@/lib/messages';
 import { openProgressStore, type ProgressStore } from '@/lib/progress';
-import { createSupportOutbox } from '@/lib/support/queue';
+import { createSupportOutbox, type SupportOutcome } from '@/lib/support/queue';
 import { BADGE_BACKGROUND, BADGE_TEXT_COLOR, actionTitle, badgeText, createSupportReplies } from '@/lib/support/replies';
 import { captureSenderTab } from '@/lib/support/screenshot';
 import { mergePacks } from '@/lib/sync/packs';
@@ -104,15 +104,22 @@ export default defineBackground(() => {
       .catch((error: unknown) => console.error('[Ombord] reading replies from support failed', error));
   /** Waiting help requests first: one that just arrived belongs in the list the replies are read from. */
   const sendHelpAndReadReplies = async (manual: boolean): Promise<void> => {
-    const waiting = (await support.queued()).length;
-    await support.flush({ manual }).catch((error: unknown) => console.error('[Ombord] sending help requests failed', error));
-    await readReplies({ manual, force: (await support.queued()).length < waiting });
+    const outcomes = await support.flush({ manual }).catch((error: unknown) => {
+      console.error('[Ombord] sending help requests failed', error);
+      return new Map<string, SupportOutcome>();
+    });
+    await readReplies({ manual, force: [...outcomes.values()].some((outcome) => outcome.status === 'sent') });
   };
   const runSync = (manual = false): Promise<void> =>
     Promise.all([
       sync.tick({ manual }).catch((error: unknown) => console.error('[Ombord] sync failed', error)),
       sendHelpAndReadReplies(manual).catch((error: unknown) => console.error('[Ombord] help requests failed', error)),
     ]).then(() => undefined);
+  // The unread replies the icon shows, kept here so a page change in a CRM tab (context:changed)
+  // does not read the replies state: read from storage when the worker starts and whenever the
+  // revision moves (showUnread), so it is never more than a cache of what storage holds.
+  let unread = 0;
+  let shown: Promise<void> = Promise.resolve();
   // Only a timer handle: if the worker dies first, the next alarm sends the events.
   let soon: ReturnType<typeof setTimeout> | null = null;
   const syncSoon = (): void => {
@@ -214,6 +221,7 @@ export default defineBackground(() => {
       return outcome;
     },
     'support:mine': () => replies.view(),
+    // No view back: the revision these move reloads every tab's overlay, the sender's too.
     'support:seen': (data) => replies.markSeen(requestIdOf(data)),
     'support:later': () => replies.deferNotice(),
     'support:reply'(data) {
@@ -227,7 +235,9 @@ export default defineBackground(() => {
 
   async function rememberContext(tabId: number, context: CrmContext | null): Promise<void> {
     await browser.storage.session.set({ [tabKey(tabId)]: context });
-    await browser.action.setTitle({ tabId, title: actionTitle(tabTitle(context), (await replies.view()).unread, t) });
+    // Not awaited between reading `unread` and setting the title: a count that changes meanwhile
+    // is shown by showUnreadReplies, which reads the tab contexts only after it took the count.
+    await browser.action.setTitle({ tabId, title: actionTitle(tabTitle(context), unread, t) });
   }
 
   function tabTitle(context: CrmContext | null): string {
@@ -241,14 +251,17 @@ export default defineBackground(() => {
 
   /**
    * The unread replies on the icon: the badge, the title, and the title of every CRM tab (each
-   * has its own, naming the page). Recomputed from storage, so a restarted worker shows the same.
+   * has its own, naming the page). Recomputed from storage, so a restarted worker shows the same;
+   * one at a time, so an older count never lands after a newer one.
    */
   function showUnread(): void {
-    showUnreadReplies().catch((error: unknown) => console.error('[Ombord] could not show unread replies on the icon', error));
+    shown = shown
+      .then(showUnreadReplies)
+      .catch((error: unknown) => console.error('[Ombord] could not show unread replies on the icon', error));
   }
 
   async function showUnreadReplies(): Promise<void> {
-    const { unread } = await replies.view();
+    ({ unread } = await replies.view());
     await browser.action.setBadgeText({ text: badgeText(unread) });
     await browser.action.setTitle({ title: actionTitle(t('extName'), unread, t) });
     const stored = await browser.storage.session.get(null);

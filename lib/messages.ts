@@ -45,10 +45,13 @@ export interface MessageMap {
   'support:capture': { request: Record<string, never>; response: CaptureOutcome };
   /** Content script → background: the user's help requests with their replies, as last fetched, and what is unread. */
   'support:mine': { request: Record<string, never>; response: MySupportView };
-  /** Content script → background: the user opened a request; its replies are read (the badge updates). */
-  'support:seen': { request: { requestId: string }; response: MySupportView };
-  /** Content script → background: "Later" on the replies notice; they stay unread, the notice goes. */
-  'support:later': { request: Record<string, never>; response: MySupportView };
+  /**
+   * Content script → background: the user opened a request; its replies are read (the badge
+   * updates). No view comes back: `SUPPORT_REVISION_KEY` moves and every tab (the sender too) reloads.
+   */
+  'support:seen': { request: { requestId: string }; response: void };
+  /** Content script → background: "Later" on the replies notice; they stay unread, the notice goes (tabs reload as for `support:seen`). */
+  'support:later': { request: Record<string, never>; response: void };
   /** Content script → background: answer back on a request, sent at once (never queued). */
   'support:reply': { request: { requestId: string; body: string }; response: SupportActionOutcome };
   /** Content script → background: the user marks their request solved (closed). */

@@ -38,21 +38,23 @@ function background() {
   let seen: string[] = [];
   let deferred: string[] = [];
   const current = (): MySupportView => supportView([answered], seen, deferred);
+  // The background moves the revision after `seen` and `later`; the tab reloads on it.
   const ports: MyRequestsPorts = {
     load: vi.fn(async () => current()),
     seen: vi.fn(async () => {
       seen = [REPLY];
-      return current();
+      void requests.reload();
     }),
     later: vi.fn(async () => {
       deferred = [REPLY];
-      return current();
+      void requests.reload();
     }),
     reply: vi.fn(),
     solve: vi.fn(),
     onError: vi.fn(),
   };
-  return { ports, requests: new MyRequests(ports) };
+  const requests = new MyRequests(ports);
+  return { ports, requests };
 }
 
 async function renderOverlay() {

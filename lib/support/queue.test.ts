@@ -2,7 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import type { SupportRequest } from '../api/support';
 import { ENROLLMENT_KEY, SYNC_SETTINGS_KEY } from '../sync/settings';
 import { memoryLocks, memoryStorage } from '../sync/testing';
-import { createSupportOutbox, SUPPORT_QUEUE_KEY, SUPPORT_QUEUE_SCREENSHOT_CHARS_MAX, withinScreenshotBudget } from './queue';
+import {
+  createSupportOutbox,
+  SUPPORT_QUEUE_KEY,
+  SUPPORT_QUEUE_SCREENSHOT_CHARS_MAX,
+  supportScreenshotKey,
+  withinScreenshotBudget,
+  type QueuedRequest,
+} from './queue';
 
 const BACKEND = 'https://ombord.example.com';
 const enrollment = {
@@ -133,7 +140,7 @@ describe('support outbox', () => {
   });
 
   it('drops the oldest queued screenshots, never the requests, when their bytes outgrow the budget', async () => {
-    const { outbox: box, fetch } = outbox();
+    const { outbox: box, fetch, storage } = outbox();
     fetch.mockRejectedValue(new TypeError('Failed to fetch'));
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     // Five of nearly the largest screenshots are more than the queue keeps.
@@ -144,27 +151,95 @@ describe('support outbox', () => {
     const queued = await box.queued();
     expect(queued.map((queuedRequest) => queuedRequest.id)).toEqual(ids);
     expect(queued.map((queuedRequest) => queuedRequest.screenshot !== undefined)).toEqual([false, true, true, true, true]);
+    // The dropped screenshot is gone from storage, not only from its record.
+    expect(ids.map((id) => storage.data.has(supportScreenshotKey(id)))).toEqual([false, true, true, true, true]);
+  });
+
+  it('keeps each screenshot under its own key, written once and removed with its request', async () => {
+    const { outbox: box, fetch, storage } = outbox();
+    const writes: string[][] = [];
+    const set = storage.set.bind(storage);
+    storage.set = async (items) => {
+      writes.push(Object.keys(items));
+      // Every change of the queue key reaches every tab: it must never carry a screenshot.
+      if (SUPPORT_QUEUE_KEY in items) expect(JSON.stringify(items[SUPPORT_QUEUE_KEY])).not.toContain('iVBOR');
+      return set(items);
+    };
+    fetch.mockRejectedValue(new TypeError('Failed to fetch'));
+    const screenshot = { mediaType: 'image/png' as const, dataBase64: `iVBOR${'A'.repeat(1_000)}` };
+    await box.submit({ ...request(ID_A), screenshot });
+    await box.submit(request(ID_B));
+    expect(storage.data.get(supportScreenshotKey(ID_A))).toEqual(screenshot);
+    expect(storage.data.get(SUPPORT_QUEUE_KEY)).toMatchObject([{ id: ID_A, screenshotChars: screenshot.dataBase64.length }, { id: ID_B }]);
+    fetch.mockReset();
+    fetch.mockResolvedValueOnce(ack(ID_A)).mockResolvedValueOnce(ack(ID_B));
+    const outcomes = await box.flush({ manual: true });
+    expect([...outcomes]).toEqual([
+      [ID_A, { status: 'sent' }],
+      [ID_B, { status: 'sent' }],
+    ]);
+    expect(JSON.parse(String(fetch.mock.calls[0]?.[1]?.body)).screenshot).toEqual(screenshot);
+    expect(storage.data.has(supportScreenshotKey(ID_A))).toBe(false);
+    expect(writes.filter((keys) => keys.includes(supportScreenshotKey(ID_A)))).toHaveLength(1);
+  });
+
+  it('flush says what it did: nothing when nothing waits or while backing off', async () => {
+    const { outbox: box, fetch } = outbox();
+    expect(await box.flush()).toEqual(new Map());
+    fetch.mockRejectedValue(new TypeError('Failed to fetch'));
+    await box.submit(request(ID_A));
+    expect(await box.flush()).toEqual(new Map());
+    const { outbox: unenrolled } = outbox(memoryStorage());
+    await unenrolled.submit(request(ID_A));
+    expect(await unenrolled.flush()).toEqual(new Map([[ID_A, { status: 'not_enrolled' }]]));
+  });
+
+  it('reads and sends a queue an older version left with its screenshots inline, moving them to their own keys', async () => {
+    const screenshot = { mediaType: 'image/png' as const, dataBase64: 'iVBORw0KGgoAAAANSUhEUg==' };
+    const storage = memoryStorage({ [SUPPORT_QUEUE_KEY]: [{ ...request(ID_A), screenshot }, request(ID_B)] });
+    const { outbox: box, fetch } = outbox(storage);
+    expect(await box.flush()).toEqual(new Map([[ID_A, { status: 'not_enrolled' }], [ID_B, { status: 'not_enrolled' }]]));
+    expect(storage.data.get(SUPPORT_QUEUE_KEY)).toEqual([{ ...request(ID_A), screenshotChars: screenshot.dataBase64.length }, request(ID_B)]);
+    expect(storage.data.get(supportScreenshotKey(ID_A))).toEqual(screenshot);
+
+    const enrolledStorage = enrolled();
+    await enrolledStorage.set({ [SUPPORT_QUEUE_KEY]: [{ ...request(ID_A), screenshot }] });
+    const { outbox: enrolledBox, fetch: enrolledFetch } = outbox(enrolledStorage, fetch);
+    enrolledFetch.mockResolvedValueOnce(ack(ID_A));
+    expect(await enrolledBox.flush()).toEqual(new Map([[ID_A, { status: 'sent' }]]));
+    expect(JSON.parse(String(enrolledFetch.mock.calls[0]?.[1]?.body)).screenshot).toEqual(screenshot);
+    expect(enrolledStorage.data.get(SUPPORT_QUEUE_KEY)).toEqual([]);
+    expect(enrolledStorage.data.has(supportScreenshotKey(ID_A))).toBe(false);
+  });
+
+  it('sends a request whose screenshot went missing without it', async () => {
+    const storage = enrolled();
+    await storage.set({ [SUPPORT_QUEUE_KEY]: [{ ...request(ID_A), screenshotChars: 100 }] });
+    const { outbox: box, fetch } = outbox(storage);
+    fetch.mockResolvedValueOnce(ack(ID_A));
+    expect(await box.flush()).toEqual(new Map([[ID_A, { status: 'sent' }]]));
+    expect(JSON.parse(String(fetch.mock.calls[0]?.[1]?.body))).not.toHaveProperty('screenshot');
   });
 });
 
 describe('withinScreenshotBudget', () => {
-  const shot = (chars: number) => ({ mediaType: 'image/png' as const, dataBase64: 'A'.repeat(chars) });
+  const withShot = (id: string, chars: number): QueuedRequest => ({ ...request(id), screenshotChars: chars });
 
   it('takes screenshots from the oldest requests first until the rest fit', () => {
     const requests = [
-      { ...request(ID_A), screenshot: shot(40) },
+      withShot(ID_A, 40),
       request(ID_B),
-      { ...request(ID_C), screenshot: shot(40) },
-      { ...request(ID_D), screenshot: shot(40) },
+      withShot(ID_C, 40),
+      withShot(ID_D, 40),
     ];
     const kept = withinScreenshotBudget(requests, 90);
     expect(kept.map((kept) => kept.id)).toEqual([ID_A, ID_B, ID_C, ID_D]);
-    expect(kept.map((kept) => kept.screenshot?.dataBase64.length)).toEqual([undefined, undefined, 40, 40]);
-    expect('screenshot' in (kept[0] ?? {})).toBe(false);
+    expect(kept.map((kept) => kept.screenshotChars)).toEqual([undefined, undefined, 40, 40]);
+    expect('screenshotChars' in (kept[0] ?? {})).toBe(false);
   });
 
   it('changes nothing within the budget', () => {
-    const requests = [{ ...request(ID_A), screenshot: shot(40) }, { ...request(ID_B), screenshot: shot(40) }];
+    const requests = [withShot(ID_A, 40), withShot(ID_B, 40)];
     expect(withinScreenshotBudget(requests, 80)).toEqual(requests);
   });
 });

@@ -12,6 +12,7 @@ import { ENROLLMENT_KEY, SYNC_SETTINGS_KEY } from '../sync/settings';
 import { memoryLocks, memoryStorage } from '../sync/testing';
 import {
   QUIET_REFRESH_MS,
+  SUPPORT_REPLIES_FETCHED_KEY,
   SUPPORT_REPLIES_KEY,
   actionTitle,
   badgeText,
@@ -186,6 +187,32 @@ describe('support replies state', () => {
     expect(backend.calls).toEqual(['GET /v1/support', 'GET /v1/support']);
   });
 
+  it('rewrites the stored list only when it changed; when it was fetched has a key of its own', async () => {
+    const { replies, storage, clock } = setUp([request(ID_A, { status: 'answered', replies: [reply('support', 5)] })]);
+    const writes: string[][] = [];
+    const set = storage.set.bind(storage);
+    storage.set = (items) => {
+      writes.push(Object.keys(items));
+      return set(items);
+    };
+    await replies.refresh();
+    clock.now += 60_000;
+    await replies.refresh();
+    expect(writes).toEqual([[SUPPORT_REPLIES_KEY, SUPPORT_REVISION_KEY], [SUPPORT_REPLIES_FETCHED_KEY], [SUPPORT_REPLIES_FETCHED_KEY]]);
+    expect(storage.data.get(SUPPORT_REPLIES_FETCHED_KEY)).toEqual({ owner: { backendUrl: BACKEND, userId: USER_ID }, at: clock.now });
+    expect(storage.data.get(SUPPORT_REPLIES_KEY)).not.toHaveProperty('fetchedAt');
+  });
+
+  it('fetches afresh for another user, whenever the list was last fetched', async () => {
+    const storage = enrolledStorage();
+    const { replies, backend } = setUp([request(ID_A, { status: 'closed' })], storage);
+    await replies.refresh();
+    expect(await replies.refresh()).toEqual({ status: 'skipped', reason: 'not_due' });
+    await storage.set({ [ENROLLMENT_KEY]: { ...enrollment, user: { ...enrollment.user, id: '99999999-8e7f-4a6b-9c5d-4e3f2a1b0c9d' } } });
+    expect(await replies.refresh()).toMatchObject({ status: 'refreshed' });
+    expect(backend.calls).toEqual(['GET /v1/support', 'GET /v1/support']);
+  });
+
   it('reads every alarm while a request is open, every 15 minutes once all are closed', async () => {
     const { replies, backend, clock } = setUp([request(ID_A, { status: 'in_progress' })]);
     await replies.refresh();
@@ -233,16 +260,19 @@ describe('support replies state', () => {
     const other = reply('champion', 6);
     const { replies, backend, revisionNow } = setUp([request(ID_A, { status: 'answered', replies: [first] }), request(ID_B, { status: 'answered', replies: [other] })]);
     await replies.refresh();
-    expect(await replies.markSeen(ID_B)).toMatchObject({ unread: 1, noticeRequestId: ID_A });
+    await replies.markSeen(ID_B);
+    expect(await replies.view()).toMatchObject({ unread: 1, noticeRequestId: ID_A });
     expect(await revisionNow()).toBe('r2');
     await replies.markSeen(ID_B);
     expect(await revisionNow()).toBe('r2');
-    expect(await replies.deferNotice()).toMatchObject({ unread: 1, noticeRequestId: null });
+    await replies.deferNotice();
+    expect(await replies.view()).toMatchObject({ unread: 1, noticeRequestId: null });
     const second = reply('support', 9);
     backend.requests[0]!.replies = [first, second];
     await replies.refresh();
     expect(await replies.view()).toMatchObject({ unread: 2, noticeRequestId: ID_A });
-    expect(await replies.markSeen(ID_A)).toMatchObject({ unread: 0, noticeRequestId: null });
+    await replies.markSeen(ID_A);
+    expect(await replies.view()).toMatchObject({ unread: 0, noticeRequestId: null });
   });
 
   it('reads its stored state only for the user and backend it was fetched for, and only when valid', async () => {
@@ -304,6 +334,7 @@ describe('support replies state', () => {
     await replies.refresh();
     await replies.forget();
     expect((await storage.get([SUPPORT_REPLIES_KEY]))[SUPPORT_REPLIES_KEY]).toBeUndefined();
+    expect(storage.data.has(SUPPORT_REPLIES_FETCHED_KEY)).toBe(false);
     expect(await revisionNow()).toBe('r2');
   });
 });
@@ -346,7 +377,8 @@ describe('support replies with the real backend', () => {
     expect(view).toMatchObject({ unread: 1, noticeRequestId: ID_A, requests: [{ status: 'answered' }] });
     expect(view.requests[0]?.replies[0]).toMatchObject({ author: { displayName: 'Siri Support', role: 'support' }, body: '<b>Use</b> the Activity tab.' });
 
-    expect(await replies.markSeen(ID_A)).toMatchObject({ unread: 0 });
+    await replies.markSeen(ID_A);
+    expect(await replies.view()).toMatchObject({ unread: 0 });
     expect(await replies.reply(ID_A, 'Found it, thanks!')).toEqual({ status: 'done', requestStatus: 'in_progress' });
     expect((await replies.view()).requests[0]?.replies.map((answer) => answer.author.role)).toEqual(['support', 'user']);
     expect(await replies.markSolved(ID_A)).toEqual({ status: 'done', requestStatus: 'closed' });

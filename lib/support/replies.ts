@@ -3,6 +3,8 @@
  * fetched them (`GET /v1/support`), which staff replies the user has read, and the user's answers
  * on a request (answer back, mark solved), sent at once and never queued. Everything is in
  * `storage.local`, so a restarted service worker, the badge and every tab's overlay read the same.
+ * When the list was last fetched has a small key of its own: `storage.onChanged` hands every tab
+ * the whole old and new value of a changed key, and the list is rewritten only when it changed.
  */
 import { z } from 'zod';
 import {
@@ -23,6 +25,7 @@ import { activeEnrollment, readEnrollment, readSyncSettings, type Enrollment } f
 import { readKey, type Clock, type KeyValueStorage } from '../sync/storage';
 
 export const SUPPORT_REPLIES_KEY = 'support.replies';
+export const SUPPORT_REPLIES_FETCHED_KEY = 'support.repliesFetched';
 export const SUPPORT_REPLIES_BACKOFF_KEY = 'support.repliesBackoff';
 /** One fetch-and-store of the list at a time, so an older answer never overwrites a newer one. */
 export const SUPPORT_REPLIES_FETCH_LOCK = 'ombord-support-replies-fetch';
@@ -40,11 +43,14 @@ const TITLE_MAX = 80;
 
 const ReplyIdsSchema = z.array(z.string().max(100)).max(10_000);
 
+const OwnerSchema = z.object({ backendUrl: z.string(), userId: z.string() });
+
+/** When the last list came through, and for whom; an older version kept `fetchedAt` in `SUPPORT_REPLIES_KEY` (ignored). */
+const FetchedSchema = z.object({ owner: OwnerSchema, at: z.number() });
+
 const StoredRepliesSchema = z.object({
   /** Whose requests these are: another user or backend starts from nothing. */
-  owner: z.object({ backendUrl: z.string(), userId: z.string() }),
-  /** Epoch milliseconds of the last list that came through; null before the first. */
-  fetchedAt: z.number().nullable(),
+  owner: OwnerSchema,
   /** Newest first, as the backend lists them. */
   requests: z.array(MySupportRequestSchema).max(MY_SUPPORT_REQUESTS_MAX),
   /** Staff replies the user has read (they opened the request). */
@@ -116,9 +122,9 @@ export interface SupportReplies {
   refresh(options?: { manual?: boolean; force?: boolean }): Promise<RefreshOutcome>;
   view(): Promise<MySupportView>;
   /** The user read a request: its staff replies stop counting as unread. */
-  markSeen(requestId: string): Promise<MySupportView>;
+  markSeen(requestId: string): Promise<void>;
   /** "Later": no notice for the replies unread now; they stay unread. */
-  deferNotice(): Promise<MySupportView>;
+  deferNotice(): Promise<void>;
   reply(requestId: string, body: string): Promise<SupportActionOutcome>;
   markSolved(requestId: string): Promise<SupportActionOutcome>;
   /** Unenrolled: drops the requests, replies and seen marks. */
@@ -159,7 +165,7 @@ export function supportView(requests: readonly MySupportRequest[], seen: readonl
 }
 
 /** Whether the alarm's run should fetch the list now. */
-export function isRefreshDue(state: Pick<StoredReplies, 'fetchedAt' | 'requests'> | null, now: number): boolean {
+export function isRefreshDue(state: { fetchedAt: number | null; requests: readonly MySupportRequest[] } | null, now: number): boolean {
   if (state === null || state.fetchedAt === null) return true;
   if (state.requests.some((request) => request.status !== 'closed')) return true;
   return now - state.fetchedAt >= QUIET_REFRESH_MS;
@@ -203,22 +209,40 @@ export function createSupportReplies(deps: SupportRepliesDeps): SupportReplies {
 
   const ownerOf = (enrollment: Enrollment): Owner => ({ backendUrl: enrollment.backendUrl, userId: enrollment.user.id });
 
-  /** The stored state if it is this owner's; else nothing fetched yet. */
-  async function read(owner: Owner): Promise<StoredReplies> {
+  const sameOwner = (a: Owner, b: Owner): boolean => a.backendUrl === b.backendUrl && a.userId === b.userId;
+
+  /** The stored state if it is this owner's, else null. */
+  async function readOwned(owner: Owner): Promise<StoredReplies | null> {
     const stored = await readKey<StoredReplies | null>(storage, SUPPORT_REPLIES_KEY, StoredRepliesSchema.nullable(), null);
-    if (stored !== null && stored.owner.backendUrl === owner.backendUrl && stored.owner.userId === owner.userId) return stored;
-    return { owner, fetchedAt: null, requests: [], seen: [], deferred: [] };
+    return stored !== null && sameOwner(stored.owner, owner) ? stored : null;
   }
 
-  /** Read, change, write under the state lock; the revision moves only when what the overlay shows changed. */
-  async function update(owner: Owner, change: (state: StoredReplies) => StoredReplies): Promise<{ state: StoredReplies; changed: boolean }> {
+  const nothingYet = (owner: Owner): StoredReplies => ({ owner, requests: [], seen: [], deferred: [] });
+
+  /** The stored state if it is this owner's; else nothing fetched yet. */
+  async function read(owner: Owner): Promise<StoredReplies> {
+    return (await readOwned(owner)) ?? nothingYet(owner);
+  }
+
+  async function fetchedAt(owner: Owner): Promise<number | null> {
+    const fetched = await readKey(storage, SUPPORT_REPLIES_FETCHED_KEY, FetchedSchema.nullable(), null);
+    return fetched !== null && sameOwner(fetched.owner, owner) ? fetched.at : null;
+  }
+
+  /**
+   * Read, change, write under the state lock: the state is written only when it changed (or was
+   * another owner's), and the revision moves only when what the overlay shows changed.
+   */
+  async function update(owner: Owner, change: (state: StoredReplies) => StoredReplies): Promise<{ changed: boolean }> {
     return withLock(deps.locks, SUPPORT_REPLIES_STATE_LOCK, async () => {
-      const before = await read(owner);
+      const stored = await readOwned(owner);
+      const before = stored ?? nothingYet(owner);
       const after = change(before);
       const changed =
         JSON.stringify([before.requests, before.seen, before.deferred]) !== JSON.stringify([after.requests, after.seen, after.deferred]);
-      await storage.set(changed ? { [SUPPORT_REPLIES_KEY]: after, [SUPPORT_REVISION_KEY]: deps.newRevision() } : { [SUPPORT_REPLIES_KEY]: after });
-      return { state: after, changed };
+      if (changed) await storage.set({ [SUPPORT_REPLIES_KEY]: after, [SUPPORT_REVISION_KEY]: deps.newRevision() });
+      else if (stored === null) await storage.set({ [SUPPORT_REPLIES_KEY]: after });
+      return { changed };
     });
   }
 
@@ -237,13 +261,14 @@ export function createSupportReplies(deps: SupportRepliesDeps): SupportReplies {
     const requests = result.value.requests;
     // Marks for replies the backend no longer lists are dropped, so they cannot pile up.
     const listed = new Set(requests.flatMap((request) => request.replies.map((reply) => reply.id)));
-    const { changed } = await update(ownerOf(enrollment), (state) => ({
+    const owner = ownerOf(enrollment);
+    const { changed } = await update(owner, (state) => ({
       ...state,
-      fetchedAt: now(),
       requests,
       seen: state.seen.filter((id) => listed.has(id)),
       deferred: state.deferred.filter((id) => listed.has(id)),
     }));
+    await storage.set({ [SUPPORT_REPLIES_FETCHED_KEY]: { owner, at: now() } });
     return { status: 'refreshed', changed };
   }
 
@@ -252,7 +277,11 @@ export function createSupportReplies(deps: SupportRepliesDeps): SupportReplies {
     if (enrollment === null) return { status: 'skipped', reason: 'not_enrolled' };
     const asked = manual || force;
     const run = async (): Promise<RefreshOutcome> => {
-      if (!asked && !isRefreshDue(await read(ownerOf(enrollment)), now())) return { status: 'skipped', reason: 'not_due' };
+      if (!asked) {
+        const owner = ownerOf(enrollment);
+        const [state, at] = await Promise.all([read(owner), fetchedAt(owner)]);
+        if (!isRefreshDue({ fetchedAt: at, requests: state.requests }, now())) return { status: 'skipped', reason: 'not_due' };
+      }
       if (!(await backoff.due(asked))) return { status: 'skipped', reason: 'backing_off' };
       return fetchAndStore(enrollment);
     };
@@ -296,24 +325,22 @@ export function createSupportReplies(deps: SupportRepliesDeps): SupportReplies {
     view,
     async markSeen(requestId) {
       const enrollment = await enrolled();
-      if (enrollment === null) return EMPTY_SUPPORT_VIEW;
-      const { state } = await update(ownerOf(enrollment), (current) => {
+      if (enrollment === null) return;
+      await update(ownerOf(enrollment), (current) => {
         const request = current.requests.find((candidate) => candidate.id === requestId);
         const unread = request === undefined ? [] : unreadReplyIds(request, new Set(current.seen));
         return unread.length === 0 ? current : { ...current, seen: [...current.seen, ...unread] };
       });
-      return supportView(state.requests, state.seen, state.deferred);
     },
     async deferNotice() {
       const enrollment = await enrolled();
-      if (enrollment === null) return EMPTY_SUPPORT_VIEW;
-      const { state } = await update(ownerOf(enrollment), (current) => {
+      if (enrollment === null) return;
+      await update(ownerOf(enrollment), (current) => {
         const unread = supportView(current.requests, current.seen, []).requests.flatMap((thread) => thread.unreadReplyIds);
         const deferred = new Set(current.deferred);
         const added = unread.filter((id) => !deferred.has(id));
         return added.length === 0 ? current : { ...current, deferred: [...current.deferred, ...added] };
       });
-      return supportView(state.requests, state.seen, state.deferred);
     },
     async reply(requestId, body) {
       // The overlay checks the length; what is left is text the backend would refuse anyway.
@@ -327,7 +354,7 @@ export function createSupportReplies(deps: SupportRepliesDeps): SupportReplies {
     },
     async forget() {
       await withLock(deps.locks, SUPPORT_REPLIES_STATE_LOCK, async () => {
-        await storage.remove([SUPPORT_REPLIES_KEY, SUPPORT_REPLIES_BACKOFF_KEY]);
+        await storage.remove([SUPPORT_REPLIES_KEY, SUPPORT_REPLIES_FETCHED_KEY, SUPPORT_REPLIES_BACKOFF_KEY]);
         await storage.set({ [SUPPORT_REVISION_KEY]: deps.newRevision() });
       });
     },
