@@ -4,6 +4,8 @@ import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SupportContext } from '@/lib/api/support';
+import type { MaskRect } from '@/lib/support/mask';
+import type { ComposedScreenshot, HelpCapture } from '@/lib/support/screenshot';
 import { HelpDialog } from './HelpDialog';
 import { translate } from './testing';
 
@@ -108,5 +110,26 @@ describe('HelpDialog', () => {
     expect(onClose).toHaveBeenCalled();
     view.unmount();
     expect(document.activeElement).toBe(opener);
+  });
+
+  it('frees each preview once a newer one replaces it, and the capture with the last one when it closes', async () => {
+    const user = userEvent.setup();
+    const previews: Array<{ close: ReturnType<typeof vi.fn> }> = [];
+    const compose = vi.fn(async (masks: readonly MaskRect[]): Promise<ComposedScreenshot> => {
+      const preview = { close: vi.fn() };
+      previews.push(preview);
+      return { mediaType: 'image/png', dataBase64: JSON.stringify(masks), bytes: new Uint8Array(), width: 1000, height: 500, preview: preview as unknown as ImageBitmap };
+    });
+    const release = vi.fn();
+    const capture: HelpCapture = { status: 'captured', viewport: { width: 1000, height: 500 }, fieldMasks: [{ x: 1, y: 1, width: 10, height: 10 }], compose, release };
+    const view = render(<HelpDialog t={translate} attachment={attachment} capture={capture} onSend={vi.fn()} onClose={vi.fn()} />);
+    await waitFor(() => expect(previews).toHaveLength(1));
+    await user.click(screen.getByRole('checkbox', { name: 'Show field values' }));
+    await waitFor(() => expect(previews[0]?.close).toHaveBeenCalled());
+    expect(previews[1]?.close).not.toHaveBeenCalled();
+    expect(release).not.toHaveBeenCalled();
+    view.unmount();
+    expect(previews[1]?.close).toHaveBeenCalled();
+    expect(release).toHaveBeenCalledOnce();
   });
 });

@@ -5,11 +5,11 @@
  * then goes back to where it was. The request itself is sent by the caller; the dialog only
  * says what became of it.
  */
-import { useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { SUPPORT_DESCRIPTION_MAX, SUPPORT_KINDS, type SupportContext, type SupportKind, type SupportScreenshot } from '@/lib/api/support';
 import { pageTypeKey, type MessageKey, type Translate } from '@/lib/i18n';
 import type { SupportOutcome } from '@/lib/support/queue';
-import type { HelpCapture } from '@/lib/support/screenshot';
+import { closePreview, type HelpCapture } from '@/lib/support/screenshot';
 import { focusQuietly, trapTab, useReturnFocus } from './focus';
 import { LongTextField } from './LongTextField';
 import { ScreenshotField, useHelpScreenshot, type HelpScreenshot } from './ScreenshotPreview';
@@ -53,6 +53,15 @@ export function HelpDialog({ t, attachment, onSend, onClose, capture: opened }: 
   // Read once: the dialog shows the screenshot taken as it opened.
   const [capture] = useState(opened);
   const shot = useHelpScreenshot(capture);
+  const preview = shot.composed?.preview ?? null;
+
+  // Each preview is the full screenshot: freed as soon as a newer one replaces it, and the
+  // capture with whatever is left when the dialog closes.
+  useEffect(() => () => closePreview(preview), [preview]);
+  useEffect(() => {
+    if (capture?.status !== 'captured') return;
+    return () => capture.release();
+  }, [capture]);
 
   useReturnFocus(dialogRef);
   useLayoutEffect(() => focusQuietly(headingRef.current), []);

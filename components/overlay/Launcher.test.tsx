@@ -138,6 +138,7 @@ describe('Launcher', () => {
             { id: 'a', title: 'Where do I log a call?', status: 'Answered', unread: 2 },
             { id: 'b', title: 'Save does nothing', status: 'Solved and closed', unread: 0 },
           ],
+          unread: 2,
           onOpen,
         },
       }),
@@ -151,7 +152,7 @@ describe('Launcher', () => {
   });
 
   it('shows the unread replies on the launcher button, described in words, axe-clean', async () => {
-    render(<Launcher {...launcherProps({ helpRequests: { requests: [{ id: 'a', title: 'Where?', status: 'Answered', unread: 1 }], onOpen: vi.fn() } })} />);
+    render(<Launcher {...launcherProps({ helpRequests: { requests: [{ id: 'a', title: 'Where?', status: 'Answered', unread: 1 }], unread: 1, onOpen: vi.fn() } })} />);
     const button = launcherButton();
     expect(button.textContent).toBe('1');
     expect(document.getElementById(button.getAttribute('aria-describedby') ?? '')?.textContent).toBe('1 new reply from support');
@@ -160,8 +161,16 @@ describe('Launcher', () => {
     expect(result.violations.map((violation) => violation.id)).toEqual([]);
   });
 
+  it('counts the unread replies the view counts, as the toolbar badge shows them', () => {
+    // The count is the view's, not a sum over the requests listed; the button says what the badge says.
+    const requests = [{ id: 'a', title: 'Where?', status: 'Answered', unread: 1 }];
+    render(<Launcher {...launcherProps({ helpRequests: { requests, unread: 120, onOpen: vi.fn() } })} />);
+    expect(launcherButton().textContent).toBe('99+');
+    expect(document.getElementById(launcherButton().getAttribute('aria-describedby') ?? '')?.textContent).toBe('120 new replies from support');
+  });
+
   it('leaves the help requests out when there are none', async () => {
-    const { panel } = await openPanel(launcherProps({ helpRequests: { requests: [], onOpen: vi.fn() } }));
+    const { panel } = await openPanel(launcherProps({ helpRequests: { requests: [], unread: 0, onOpen: vi.fn() } }));
     expect(within(panel).queryByRole('region', { name: /Your help requests/ })).toBeNull();
     expect(launcherButton().getAttribute('aria-describedby')).toBeNull();
   });

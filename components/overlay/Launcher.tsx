@@ -7,7 +7,7 @@
  */
 import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type { Translate } from '@/lib/i18n';
-import { unreadRepliesSentence } from '@/lib/support/replies';
+import { badgeText, unreadRepliesSentence } from '@/lib/support/replies';
 import { focusQuietly } from './focus';
 import { formatMinutes, isOneMinute } from './format';
 import { CloseIcon, LauncherIcon } from './icons';
@@ -43,6 +43,8 @@ export interface LauncherHelpRequest {
 export interface LauncherHelpRequests {
   /** Newest first. */
   requests: readonly LauncherHelpRequest[];
+  /** Replies from support the user has not read, over all requests (`MySupportView.unread`). */
+  unread: number;
   onOpen: (requestId: string) => void;
 }
 
@@ -68,7 +70,7 @@ export function Launcher({ t, minutesSavedThisWeek, checklists, tours, onStartTo
   const [open, setOpen] = useState(false);
   const ownButtonRef = useRef<HTMLButtonElement>(null);
   const buttonRef = givenButtonRef ?? ownButtonRef;
-  const unread = helpRequests?.requests.reduce((total, request) => total + request.unread, 0) ?? 0;
+  const unread = helpRequests?.unread ?? 0;
   const unreadSentence = unreadRepliesSentence(unread, t);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -110,7 +112,7 @@ export function Launcher({ t, minutesSavedThisWeek, checklists, tours, onStartTo
         <LauncherIcon />
         {unread > 0 && (
           <span className="ob-launcher__count" aria-hidden="true">
-            {unread > 99 ? '99+' : unread}
+            {badgeText(unread)}
           </span>
         )}
       </button>

@@ -110,6 +110,7 @@ export function OverlayApp({ session, help, requests, t }: Props) {
             status: t(STATUS_LABELS[request.status]),
             unread: request.unreadReplyIds.length,
           })),
+          unread: mine.unread,
           onOpen: showThread,
         }}
         buttonRef={launcherButtonRef}

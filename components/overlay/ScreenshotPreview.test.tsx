@@ -45,7 +45,7 @@ function composedWith(masks: readonly MaskRect[]): ComposedScreenshot {
 }
 
 function captured(compose = vi.fn(async (masks: readonly MaskRect[]) => composedWith(masks))) {
-  const capture: HelpCapture = { status: 'captured', viewport, fieldMasks, compose };
+  const capture: HelpCapture = { status: 'captured', viewport, fieldMasks, compose, release: () => undefined };
   return { capture, compose };
 }
 

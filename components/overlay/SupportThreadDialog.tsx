@@ -9,7 +9,7 @@ import { useId, useLayoutEffect, useRef, useState, type FormEvent, type Keyboard
 import { SUPPORT_REPLY_MAX, type MySupportRequest, type SupportAuthorRole, type SupportKind, type SupportReply, type SupportStatus } from '@/lib/api/support';
 import type { MessageKey, Translate } from '@/lib/i18n';
 import type { SupportActionOutcome } from '@/lib/support/replies';
-import { deepActiveElement, focusQuietly, trapTab } from './focus';
+import { focusQuietly, trapTab, useReturnFocus } from './focus';
 import { LongTextField } from './LongTextField';
 
 export interface SupportThreadDialogProps {
@@ -66,22 +66,9 @@ export function SupportThreadDialog({ t, request, newReplyIds, onReply, onSolve,
   const status = acked !== null && acked.updatedAt === request.updatedAt ? acked.status : request.status;
   const closed = status === 'closed';
 
-  useLayoutEffect(() => {
-    const dialog = dialogRef.current;
-    if (dialog === null) return;
-    const doc = dialog.ownerDocument;
-    // What had focus before the dialog, read before the heading takes it.
-    const previous = deepActiveElement(doc);
-    focusQuietly(headingRef.current);
-    return () => {
-      // A user who has moved on into the CRM is not pulled back.
-      const active = deepActiveElement(doc);
-      if (active !== null && active !== doc.body && !dialog.contains(active)) return;
-      const back = previous !== null && previous !== doc.body && previous.isConnected ? previous : (fallbackFocus?.() ?? null);
-      focusQuietly(back);
-    };
-    // Mount and unmount only: focus goes back to what had it before the dialog appeared.
-  }, []);
+  // Before the heading takes focus: the hook notes what had it before the dialog.
+  useReturnFocus(dialogRef, fallbackFocus);
+  useLayoutEffect(() => focusQuietly(headingRef.current), []);
 
   useLayoutEffect(() => {
     // Solved: "Mark as solved" and the answer box are gone; Close is what is left to press.

@@ -3,13 +3,7 @@
  * `document.activeElement` stops at our shadow host, so "where is focus" walks into shadow roots.
  */
 import { useLayoutEffect, type RefObject } from 'react';
-
-/** The focused element, looking through open shadow roots (ours included). */
-export function deepActiveElement(doc: Document): Element | null {
-  let active = doc.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
-}
+import { deepActiveElement } from '@/lib/dom/active-element';
 
 /** Focuses without scrolling: our cards are `position: fixed`, the CRM page must not jump. */
 export function focusQuietly(element: Element | null | undefined): void {
@@ -58,11 +52,12 @@ export function trapTab(event: { key: string; shiftKey: boolean; preventDefault(
 
 /**
  * Remembers what had focus when the component mounted and gives it back when the component
- * unmounts — but only if focus is still ours (inside `containerRef`) or lost to `<body>`, so a
- * user who has moved on into the CRM is not pulled back. A layout-effect cleanup runs before
- * React removes the DOM, while focus is still inside.
+ * unmounts — or, when that element is gone by then, to what `fallback` returns — but only if
+ * focus is still ours (inside `containerRef`) or lost to `<body>`, so a user who has moved on
+ * into the CRM is not pulled back. A layout-effect cleanup runs before React removes the DOM,
+ * while focus is still inside.
  */
-export function useReturnFocus(containerRef: RefObject<Element | null>): void {
+export function useReturnFocus(containerRef: RefObject<Element | null>, fallback?: () => Element | null): void {
   useLayoutEffect(() => {
     const container = containerRef.current;
     if (container === null) return;
@@ -72,7 +67,8 @@ export function useReturnFocus(containerRef: RefObject<Element | null>): void {
       const active = deepActiveElement(doc);
       const current = containerRef.current ?? container;
       const focusIsOurs = active === null || active === doc.body || current.contains(active);
-      if (focusIsOurs && previous !== null && previous !== doc.body && previous.isConnected) focusQuietly(previous);
+      if (!focusIsOurs) return;
+      focusQuietly(previous !== null && previous !== doc.body && previous.isConnected ? previous : fallback?.());
     };
     // Mount and unmount only: the element to return to is the one focused before we appeared.
   }, [containerRef]);

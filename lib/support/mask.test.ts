@@ -4,13 +4,21 @@ import { collectFieldMasks, MASK_PADDING_PX, withoutContained, type MaskRect } f
 
 /**
  * happy-dom lays nothing out: every element gets the box its `data-box="x y width height"` says
- * (none: 0×0, as for an element that is not rendered). The viewport is happy-dom's 1024×768.
+ * (none: 0×0, as for an element that is not rendered), and a Range over a node's contents the box
+ * `contentBoxes` gives that node (none: 0×0). The viewport is happy-dom's 1024×768.
  */
+const contentBoxes = new Map<Node, DOMRect>();
 beforeEach(() => {
   vi.spyOn(Element.prototype, 'getBoundingClientRect').mockImplementation(function (this: Element) {
     const [x = 0, y = 0, width = 0, height = 0] = (this.getAttribute('data-box') ?? '').split(' ').map(Number);
     return DOMRect.fromRect({ x, y, width, height });
   });
+  vi.spyOn(Range.prototype, 'getBoundingClientRect').mockImplementation(function (this: Range) {
+    return contentBoxes.get(this.startContainer) ?? DOMRect.fromRect({ x: 0, y: 0, width: 0, height: 0 });
+  });
+});
+afterEach(() => {
+  contentBoxes.clear();
 });
 afterEach(() => {
   document.body.innerHTML = '';
@@ -150,6 +158,24 @@ describe('collectFieldMasks', () => {
     expect(masks()).toEqual([covered(10, 100, 100, 20)]);
   });
 
+  it('measures a value with no box of its own (display: contents) by its content, its shadow root\'s included', () => {
+    document.body.innerHTML = `
+      <records-record-layout-item field-label="Name" data-box="10 10 500 24"><span data-box="10 10 60 20">Name</span><span class="test-id__field-value" id="text" style="display: contents">Kari Nordmann</span></records-record-layout-item>
+      <records-record-layout-item field-label="Phone" data-box="10 50 500 24"><span data-box="10 50 60 20">Phone</span><lightning-formatted-phone id="host" style="display: contents"></lightning-formatted-phone></records-record-layout-item>`;
+    const text = document.getElementById('text') as Element;
+    contentBoxes.set(text, DOMRect.fromRect({ x: 200, y: 10, width: 110, height: 20 }));
+    const root = attach(document.getElementById('host') as Element, 'closed', '<a href="tel:5550100">555-0100</a>');
+    contentBoxes.set(root, DOMRect.fromRect({ x: 200, y: 50, width: 80, height: 20 }));
+    expect(masks()).toEqual([covered(200, 10, 110, 20), covered(200, 50, 80, 20)]);
+  });
+
+  it('covers the nearest ancestor with a box when a display: contents value measures nothing, but not inside display: none', () => {
+    document.body.innerHTML = `
+      <div class="slds-form-element" data-box="10 10 500 24"><span style="display: contents"><lightning-formatted-text style="display: contents"></lightning-formatted-text></span></div>
+      <div style="display: none" data-box="10 50 500 24"><lightning-formatted-text style="display: contents">cached</lightning-formatted-text></div>`;
+    expect(masks()).toEqual([covered(10, 10, 500, 24)]);
+  });
+
   it("does not look into a host the caller excludes (Ombord's own overlay)", () => {
     document.body.innerHTML = '<ombord-overlay></ombord-overlay>';
     const host = document.querySelector('ombord-overlay') as Element;
@@ -171,6 +197,13 @@ describe('collectFieldMasks', () => {
       Object.defineProperty(own, property, { value });
     }
     expect(masks()).toEqual([covered(600, 10, 300, 200), covered(15, 305, 100, 20), { x: 358, y: 378, width: 410 - 358, height: 400 - 378 }]);
+  });
+
+  it('asks for shadow roots only of elements that can host one', () => {
+    document.body.innerHTML = '<div><input value="x" data-box="10 10 100 20"><svg><circle></circle></svg><x-field></x-field></div>';
+    const asked = vi.fn(shadowRootOf);
+    collectFieldMasks({ window, shadowRootOf: asked });
+    expect(asked.mock.calls.map(([element]) => element.localName)).toEqual(['body', 'div', 'x-field']);
   });
 
   it('reports the viewport the rectangles are relative to', () => {

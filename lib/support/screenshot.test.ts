@@ -8,6 +8,7 @@ import {
   capturePage,
   captureSenderTab,
   composeScreenshot,
+  createComposer,
   hideForCapture,
   MASK_COLOUR,
   toImageRect,
@@ -29,18 +30,21 @@ type Operation =
 interface FakeImage {
   kind: 'image';
   from: Blob;
+  close(): void;
 }
 
 function fakeGraphics(options: { image: { width: number; height: number }; sizeOf?: (type: string, quality: number | undefined, width: number) => number }) {
   const operations: Operation[] = [];
   const canvases: ComposeCanvas[] = [];
   const decoded: Blob[] = [];
+  /** The decoded images freed, as `ImageBitmap.close()` frees them. */
+  const closed: FakeImage[] = [];
   const sizeOf = options.sizeOf ?? (() => 1000);
   const graphics: ComposeGraphics = {
     async decode(blob) {
       decoded.push(blob);
-      const image: FakeImage = { kind: 'image', from: blob };
-      return { ...options.image, image: image as unknown as CanvasImageSource, close: () => undefined };
+      const image: FakeImage = { kind: 'image', from: blob, close: () => closed.push(image) };
+      return { ...options.image, image: image as unknown as CanvasImageSource, close: () => image.close() };
     },
     createCanvas(width, height) {
       const index = canvases.length;
@@ -65,10 +69,13 @@ function fakeGraphics(options: { image: { width: number; height: number }; sizeO
       return canvas;
     },
   };
-  return { graphics, operations, canvases, decoded };
+  return { graphics, operations, canvases, decoded, closed };
 }
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Lets every pending promise callback run. */
+const settled = () => new Promise((resolve) => setTimeout(resolve, 0));
+const captured = (size: { width: number; height: number }) => ({ ...size, image: { kind: 'image' } as unknown as CanvasImageSource });
 
 describe('toImageRect', () => {
   it('scales by the image over the viewport (2 on a high-density screen) and rounds outwards', () => {
@@ -102,7 +109,7 @@ describe('composeScreenshot', () => {
   it('draws the capture, then fills every mask opaque at device pixels, and encodes a PNG that fits', async () => {
     const { graphics, operations, decoded } = fakeGraphics({ image: { width: 2560, height: 1440 } });
     const result = await composeScreenshot(
-      { png: PNG, viewport: { width: 1280, height: 720 }, masks: [{ x: 10, y: 10, width: 100, height: 20 }, { x: 1270, y: 700, width: 50, height: 50 }] },
+      { source: captured({ width: 2560, height: 1440 }), viewport: { width: 1280, height: 720 }, masks: [{ x: 10, y: 10, width: 100, height: 20 }, { x: 1270, y: 700, width: 50, height: 50 }] },
       graphics,
     );
     expect(operations).toEqual([
@@ -123,7 +130,7 @@ describe('composeScreenshot', () => {
       image: { width: 1000, height: 500 },
       sizeOf: (type, quality) => (type === 'image/png' || quality === 0.9 ? SUPPORT_SCREENSHOT_MAX_BYTES + 1 : 2000),
     });
-    const result = await composeScreenshot({ png: PNG, viewport: { width: 1000, height: 500 }, masks: [] }, graphics);
+    const result = await composeScreenshot({ source: captured({ width: 1000, height: 500 }), viewport: { width: 1000, height: 500 }, masks: [] }, graphics);
     expect(result).toMatchObject({ mediaType: 'image/jpeg', width: 1000, height: 500 });
     expect(result.bytes.length).toBe(2000);
   });
@@ -133,7 +140,7 @@ describe('composeScreenshot', () => {
       image: { width: 1000, height: 500 },
       sizeOf: (type, _quality, width) => (type === 'image/jpeg' && width <= 600 ? 3000 : 5000),
     });
-    const input = { png: PNG, viewport: { width: 1000, height: 500 }, masks: [{ x: 0, y: 0, width: 10, height: 10 }], maxBytes: 3000 };
+    const input = { source: captured({ width: 1000, height: 500 }), viewport: { width: 1000, height: 500 }, masks: [{ x: 0, y: 0, width: 10, height: 10 }], maxBytes: 3000 };
     const result = await composeScreenshot(input, graphics);
     // 1000 → 750 → 563: each smaller copy is drawn from the masked full-size canvas.
     expect(result).toMatchObject({ mediaType: 'image/jpeg', width: 563, height: 281 });
@@ -145,9 +152,64 @@ describe('composeScreenshot', () => {
 
   it('gives up in words when even a tenth of the image is too large', async () => {
     const { graphics } = fakeGraphics({ image: { width: 1000, height: 500 }, sizeOf: () => 1_000_000 });
-    await expect(composeScreenshot({ png: PNG, viewport: { width: 1000, height: 500 }, masks: [], maxBytes: 10 }, graphics)).rejects.toThrow(
+    await expect(composeScreenshot({ source: captured({ width: 1000, height: 500 }), viewport: { width: 1000, height: 500 }, masks: [], maxBytes: 10 }, graphics)).rejects.toThrow(
       'The screenshot stays larger than 10 bytes even at a tenth of its size',
     );
+  });
+});
+
+describe('createComposer', () => {
+  const viewport = { width: 1000, height: 500 };
+  const mask = { x: 0, y: 0, width: 10, height: 10 };
+  /** The decodes of the capture itself: the PNG's 8 bytes, not an encoded composition. */
+  const decodesOfCapture = (decoded: Blob[]) => decoded.filter((blob) => blob.size === PNG.length).length;
+
+  it('decodes the capture once for every composition', async () => {
+    const { graphics, decoded, closed } = fakeGraphics({ image: { width: 1000, height: 500 } });
+    const composer = createComposer(PNG, viewport, graphics);
+    await composer.compose([]);
+    await composer.compose([mask]);
+    await composer.compose([mask, mask]);
+    expect(decodesOfCapture(decoded)).toBe(1);
+    // Each composition's preview is its own decode of the encoded bytes; nothing freed yet.
+    expect(decoded).toHaveLength(4);
+    expect(closed).toEqual([]);
+  });
+
+  it('frees the preview of a composition a later one overtook, and hands it out as none', async () => {
+    const { graphics, closed } = fakeGraphics({ image: { width: 1000, height: 500 } });
+    const composer = createComposer(PNG, viewport, graphics);
+    const [overtaken, latest] = await Promise.all([composer.compose([]), composer.compose([mask])]);
+    expect(overtaken.preview).toBeNull();
+    expect(latest.preview).not.toBeNull();
+    expect(closed).toHaveLength(1);
+    expect(closed).not.toContain(latest.preview);
+  });
+
+  it('frees the decoded capture and the previews on release, waiting for a composition still under way', async () => {
+    const { graphics, decoded, closed } = fakeGraphics({ image: { width: 1000, height: 500 } });
+    const composer = createComposer(PNG, viewport, graphics);
+    const shown = await composer.compose([]);
+    const underWay = composer.compose([mask]);
+    composer.release();
+    expect(closed).toEqual([shown.preview]);
+    expect((await underWay).preview).toBeNull();
+    await settled();
+    const capture = closed.find((image) => image.from.size === PNG.length);
+    expect(capture?.from).toBe(decoded[0]);
+    // The capture, the shown preview and the one finished after release: all three freed.
+    expect(closed).toHaveLength(3);
+  });
+
+  it('decodes the capture again for a composition asked for after release', async () => {
+    const { graphics, decoded, closed } = fakeGraphics({ image: { width: 1000, height: 500 } });
+    const composer = createComposer(PNG, viewport, graphics);
+    await composer.compose([]);
+    composer.release();
+    const again = await composer.compose([mask]);
+    expect(again.preview).not.toBeNull();
+    expect(closed).not.toContain(again.preview);
+    expect(decodesOfCapture(decoded)).toBe(2);
   });
 });
 
@@ -193,6 +255,19 @@ describe('capturePage', () => {
     // A value that moved during the capture is covered at both places.
     expect(capture.fieldMasks).toEqual([at(0).rects[0], at(50).rects[0]]);
     expect((await capture.compose(capture.fieldMasks)).mediaType).toBe('image/png');
+  });
+
+  it('decodes the capture once however often the dialog composes, and frees it with the previews on release', async () => {
+    const fake = fakeGraphics({ image: { width: 1280, height: 720 } });
+    const capture = await capturePage({ ...ports({ ok: true, dataUrl }).ports, graphics: fake.graphics });
+    if (capture.status !== 'captured') throw new Error(capture.message);
+    const first = await capture.compose([]);
+    const second = await capture.compose(capture.fieldMasks);
+    expect(fake.decoded.filter((blob) => blob.size === PNG.length)).toHaveLength(1);
+    capture.release();
+    await settled();
+    expect(fake.closed).toHaveLength(3);
+    expect(fake.closed).toEqual(expect.arrayContaining([first.preview, second.preview, expect.objectContaining({ from: fake.decoded[0] })]));
   });
 
   it('passes a refusal on in words, and shows the overlay again when asking fails', async () => {

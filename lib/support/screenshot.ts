@@ -8,9 +8,11 @@
  * the capture is covered at both places) and shows the overlay again. `composeScreenshot`
  * then paints every mask opaque into the full-resolution image — before any scaling or lossy
  * encoding, so nothing of a value survives in the bytes — and encodes what the dialog both
- * previews and sends.
+ * previews and sends. The capture is decoded once (`createComposer`) for all the compositions
+ * the dialog asks for, and freed with the previews when it closes.
  */
 import { SUPPORT_SCREENSHOT_MAX_BYTES, type SupportScreenshot } from '../api/support';
+import { deepActiveElement } from '../dom/active-element';
 import { withoutContained, type MaskRect, type PageMasks, type Viewport } from './mask';
 
 /** The masks' colour: opaque, and one the e2e test looks for pixel by pixel. */
@@ -32,20 +34,30 @@ export interface ComposedScreenshot extends SupportScreenshot {
   bytes: Uint8Array;
   width: number;
   height: number;
-  /** The encoded bytes decoded again: the preview shows exactly what is sent. */
+  /**
+   * The encoded bytes decoded again: the preview shows exactly what is sent. Full size, so its
+   * holder frees it (`closePreview`) once it is no longer shown; null for a composition a later
+   * one overtook, which nobody shows.
+   */
   preview: CanvasImageSource | null;
+}
+
+/** Makes the dialog's screenshots of one capture. */
+export interface ScreenshotComposer {
+  /** The masked image: `masks` (the field masks, the user's own, or both) painted opaque. */
+  compose(masks: readonly MaskRect[]): Promise<ComposedScreenshot>;
+  /** Frees the decoded capture and the previews not freed yet; the dialog calls it as it closes. */
+  release(): void;
 }
 
 /** What the help dialog gets when it opens. */
 export type HelpCapture =
-  | {
+  | ({
       status: 'captured';
       viewport: Viewport;
       /** Field values found on the page, in viewport CSS pixels. */
       fieldMasks: readonly MaskRect[];
-      /** The masked image: `masks` (the field masks, the user's own, or both) painted opaque. */
-      compose(masks: readonly MaskRect[]): Promise<ComposedScreenshot>;
-    }
+    } & ScreenshotComposer)
   | { status: 'refused'; reason: 'permission' | 'unavailable'; message: string };
 
 // ---- Drawing surface (OffscreenCanvas and createImageBitmap in the browser; fakes in tests) ----
@@ -86,8 +98,8 @@ export const browserGraphics: ComposeGraphics = {
 // ---- Composition ----
 
 export interface ComposeInput {
-  /** The PNG `captureVisibleTab` returned. */
-  png: Uint8Array;
+  /** The capture `captureVisibleTab` returned, decoded; still the caller's to close. */
+  source: Pick<DecodedImage, 'width' | 'height' | 'image'>;
   /** The viewport (CSS pixels) the image shows and the masks are relative to. */
   viewport: Viewport;
   masks: readonly MaskRect[];
@@ -119,12 +131,10 @@ export function toImageRect(mask: MaskRect, viewport: Viewport, image: { width: 
 export async function composeScreenshot(input: ComposeInput, graphics: ComposeGraphics = browserGraphics): Promise<ComposedScreenshot> {
   const { viewport, masks, maxBytes = SUPPORT_SCREENSHOT_MAX_BYTES } = input;
   if (!(viewport.width > 0 && viewport.height > 0)) throw new Error(`The page's viewport has no size (${viewport.width}×${viewport.height})`);
-  const source = await graphics.decode(new Blob([input.png as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
-  const { width, height } = source;
+  const { width, height, image } = input.source;
   const canvas = graphics.createCanvas(width, height);
   const context = contextOf(canvas);
-  context.drawImage(source.image, 0, 0, width, height);
-  source.close();
+  context.drawImage(image, 0, 0, width, height);
   context.fillStyle = MASK_COLOUR;
   for (const mask of masks) {
     const rect = toImageRect(mask, viewport, { width, height });
@@ -135,6 +145,63 @@ export async function composeScreenshot(input: ComposeInput, graphics: ComposeGr
   const bytes = new Uint8Array(await encoded.blob.arrayBuffer());
   const preview = await graphics.decode(encoded.blob).then((decoded) => decoded.image);
   return { mediaType: encoded.mediaType, dataBase64: bytesToBase64(bytes), bytes, width: encoded.width, height: encoded.height, preview };
+}
+
+/**
+ * Composes the screenshots of one capture from its PNG, decoded once on first use and kept for
+ * the later compositions until `release`. A composition that a later call overtook comes back
+ * with its preview already freed (the dialog shows only the latest); so does one under way at
+ * `release`, and the decoded capture is freed once those are done. A composition asked for after
+ * `release` decodes the capture again.
+ */
+export function createComposer(png: Uint8Array, viewport: Viewport, graphics: ComposeGraphics = browserGraphics): ScreenshotComposer {
+  let decoded: Promise<DecodedImage> | null = null;
+  let latestCall = 0;
+  /** Moves on at each `release`: what was asked for before is freed as it finishes. */
+  let generation = 0;
+  const underWay = new Set<Promise<unknown>>();
+  /** Previews handed out and not freed here; the dialog may have freed some already (closing twice is harmless). */
+  const previews = new Set<CanvasImageSource>();
+
+  async function compose(masks: readonly MaskRect[]): Promise<ComposedScreenshot> {
+    latestCall += 1;
+    const call = latestCall;
+    const asOf = generation;
+    decoded ??= graphics.decode(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+    const composed = await composeScreenshot({ source: await decoded, viewport, masks }, graphics);
+    if (call === latestCall && asOf === generation) {
+      if (composed.preview !== null) previews.add(composed.preview);
+      return composed;
+    }
+    closePreview(composed.preview);
+    return { ...composed, preview: null };
+  }
+
+  return {
+    compose(masks) {
+      const composition = compose(masks);
+      underWay.add(composition);
+      const done = () => underWay.delete(composition);
+      composition.then(done, done);
+      return composition;
+    },
+    release() {
+      generation += 1;
+      for (const preview of previews) closePreview(preview);
+      previews.clear();
+      const source = decoded;
+      decoded = null;
+      if (source === null) return;
+      void Promise.allSettled([...underWay])
+        .then(() => source)
+        .then((image) => image.close(), () => undefined);
+    },
+  };
+}
+
+/** Frees a preview bitmap now rather than at some garbage collection: each one is the full screenshot. */
+export function closePreview(preview: CanvasImageSource | null): void {
+  if (preview !== null && 'close' in preview) preview.close();
 }
 
 /** PNG if it fits; else JPEG at falling quality; else JPEG of ever smaller copies of the (already masked) image. */
@@ -210,12 +277,6 @@ export function hideForCapture(root: ShadowRoot | null): () => void {
   };
 }
 
-function deepActiveElement(doc: Document): Element | null {
-  let active = doc.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active;
-}
-
 /**
  * Resolves after the next frame has been painted (a second animation frame starts only after
  * the first one's paint), or after `timeoutMs` where no frames come (a tab in the background).
@@ -258,12 +319,11 @@ export async function capturePage(ports: CapturePorts): Promise<HelpCapture> {
     return { status: 'refused', reason: 'unavailable', message: messageOf(error) };
   }
   const { viewport } = after;
-  const graphics = ports.graphics ?? browserGraphics;
   return {
     status: 'captured',
     viewport,
     fieldMasks: withoutContained([...before.rects, ...after.rects]),
-    compose: (masks) => composeScreenshot({ png, viewport, masks }, graphics),
+    ...createComposer(png, viewport, ports.graphics),
   };
 }
 

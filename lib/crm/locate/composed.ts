@@ -9,7 +9,7 @@ export function isShadowRoot(node: Node): node is ShadowRoot {
 }
 
 /** The parent element, or the host when `el` is at the top of a shadow root. */
-function composedParent(el: Element): Element | null {
+export function composedParent(el: Element): Element | null {
   const parent = el.parentElement;
   if (parent) return parent;
   const root = el.getRootNode();

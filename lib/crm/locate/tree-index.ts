@@ -38,7 +38,7 @@ const SHADOW_HOST_NAMES: ReadonlySet<string> = new Set([
   'header', 'main', 'nav', 'p', 'section', 'span',
 ]);
 
-function canHostShadowRoot(el: Element): boolean {
+export function canHostShadowRoot(el: Element): boolean {
   const name = el.localName;
   return SHADOW_HOST_NAMES.has(name) || name.includes('-');
 }
