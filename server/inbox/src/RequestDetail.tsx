@@ -273,8 +273,12 @@ function AssignControl({
   const id = useId();
   const selectRef = useRef<HTMLSelectElement>(null);
   const current = request.assignee?.id ?? '';
-  const [chosen, setChosen] = useState(current);
-  useEffect(() => setChosen(current), [current]);
+  // What the menu shows: the user's pick while the request is assigned as it was when they made
+  // it, else the current assignee. Derived in render, so the menu never shows a stale pick for a
+  // frame after the assignee changed (an effect that reset it would run one render late).
+  const [pick, setPick] = useState({ madeFor: current, value: current });
+  const chosen = pick.madeFor === current ? pick.value : current;
+  const setChosen = (value: string) => setPick({ madeFor: current, value });
 
   const people = directory.phase === 'loaded' ? directory.staff : [];
   // Whoever holds the request stays choosable even when the directory does not list them (any more).
