@@ -1,3 +1,4 @@
+import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 import { browser, createShadowRootUi, defineContentScript } from '#imports';
 import { OverlayApp } from '@/components/overlay/OverlayApp';
@@ -6,21 +7,25 @@ import { detectCrmContextFromPage } from '@/lib/crm';
 import type { CrmContext } from '@/lib/crm/context';
 import { CRM_HOST_PATTERNS, NON_ORG_HOST_PATTERNS } from '@/lib/crm/hosts';
 import {
-  AnchorTargetSchema,
+  anchorTargetProblem,
   describeLocateResult,
-  findAnchorNow,
+  isAnchorTarget,
+  findAnchorsNow,
   locateAnchor,
   type LocateReport,
 } from '@/lib/crm/locate';
 import { watchCrmContext } from '@/lib/crm/watch';
+import { documentParsed } from '@/lib/dom/parsed';
 import { liftToTopLayer, modalDialogAround, placeHost } from '@/lib/dom/top-layer';
 import { shadowRootOf } from '@/lib/dom/shadow-root';
+import { askGuidanceEarly, takeSharedEarlyGuidance } from '@/lib/guides/early';
 import { GuidanceSession } from '@/lib/guides/session';
 import type { Translate } from '@/lib/i18n';
 import { createTranslator } from '@/lib/i18n/translator';
 import {
   dispatchMessage,
   envelope,
+  LOCALE_KEY,
   PROGRESS_REVISION_KEY,
   SUPPORT_REVISION_KEY,
   type GuidanceData,
@@ -49,8 +54,11 @@ import { buildSupportContext, readEnvironment } from '@/lib/support/snapshot';
 export default defineContentScript({
   matches: [...CRM_HOST_PATTERNS],
   excludeMatches: [...NON_ORG_HOST_PATTERNS],
-  // As soon as the DOM is parsed: guidance waits for its anchors anyway, and document_idle
-  // would add the page's whole load time before the first tip.
+  // From the start of the page's load: the script is compiled and set up, and the guidance
+  // asked for, while the CRM's own scripts are still on the network; the overlay starts once
+  // the DOM is parsed. Starting at document_end instead put ~70 ms of that on the way to the
+  // first tip (npm run bench: first tooltip). On-premises servers get it at document_idle
+  // (lib/crm/on-premises.ts), which works the same, only later.
   runAt: 'document_end',
   // The overlay's styles are bundled into the script and put in its shadow root, with no
   // extra request before the first tip shows.
@@ -94,12 +102,13 @@ export default defineContentScript({
 
     const handlers: MessageHandlers<'anchor:locate' | 'help:open'> = {
       async 'anchor:locate'(data): Promise<LocateReport> {
-        const target = AnchorTargetSchema.safeParse((data as { target?: unknown }).target);
-        if (!target.success) {
-          return { ok: false, reason: 'invalid_target', tried: [], message: target.error.message };
+        // Senders are this extension's own pages; the shape is still checked, as on any message.
+        const target: unknown = (data as { target?: unknown }).target;
+        if (!isAnchorTarget(target)) {
+          return { ok: false, reason: 'invalid_target', tried: [], message: anchorTargetProblem(target) ?? 'Invalid anchor target' };
         }
         const timeoutMs = typeof data.timeoutMs === 'number' ? Math.min(Math.max(data.timeoutMs, 0), 30_000) : 5000;
-        const result = await locateAnchor(target.data, { ...locateOptions(), timeoutMs, signal: ctx.signal });
+        const result = await locateAnchor(target, { ...locateOptions(), timeoutMs, signal: ctx.signal });
         return describeLocateResult(result);
       },
       'help:open'() {
@@ -113,6 +122,12 @@ export default defineContentScript({
         : undefined;
     browser.runtime.onMessage.addListener(onMessage);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+
+    // Asked for now, while the page loads; taken when the overlay starts.
+    const early =
+      takeSharedEarlyGuidance() ?? askGuidanceEarly(() => loadGuidance({ catalog: true }), browser.storage.onChanged, [PROGRESS_REVISION_KEY, LOCALE_KEY]);
+    await documentParsed(document);
+    if (!ctx.isValid) return;
 
     // The context is reported from the first moment; guidance joins when its data is loaded.
     const overlay = startOverlay();
@@ -136,7 +151,7 @@ export default defineContentScript({
 
     /** Loads guidance and mounts the overlay; resolves to what shows one context's guidance. */
     async function startOverlay(): Promise<((context: CrmContext | null, signal: AbortSignal) => void) | null> {
-      const guidance = await loadGuidance({ catalog: true });
+      const guidance = (await early.take()) ?? (await loadGuidance({ catalog: true }));
       if (!guidance?.catalog || !ctx.isValid) return null;
       const { locale, messages, fallback } = guidance.catalog;
       const t: Translate = createTranslator(messages, fallback);
@@ -198,6 +213,7 @@ export default defineContentScript({
       browser.storage.onChanged.addListener(onSupportChanged);
       ctx.onInvalidated(() => browser.storage.onChanged.removeListener(onSupportChanged));
 
+      let firstRender = true;
       return (context, signal) => {
         session = null;
         activeSession = null;
@@ -213,7 +229,7 @@ export default defineContentScript({
           signal,
           ports: {
             locate: (target, options) => locateAnchor(target, { ...locateOptions(), ...options }),
-            locateNow: (target) => findAnchorNow(target, locateOptions()),
+            locateNow: (targets) => findAnchorsNow(targets, locateOptions()),
             events: document,
             now: () => new Date(),
           },
@@ -227,7 +243,12 @@ export default defineContentScript({
           placeHost(ui.shadowHost, modalDialogAround(anchor), document);
         });
         signal.addEventListener('abort', unsubscribe, { once: true });
-        ui.mounted.render(<OverlayApp session={current} help={help} requests={myRequests} t={t} />);
+        const app = <OverlayApp session={current} help={help} requests={myRequests} t={t} />;
+        // The first page's guidance renders at once, in the task that loaded it, rather than in
+        // a scheduler task that may come only after the browser has drawn a frame without it.
+        if (firstRender) flushSync(() => ui.mounted?.render(app));
+        else ui.mounted.render(app);
+        firstRender = false;
       };
     }
 

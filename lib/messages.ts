@@ -12,7 +12,8 @@ import type { Catalog } from './i18n/translator';
 import type { SupportRequest } from './api/support';
 import type { SupportOutcome } from './support/queue';
 import type { CaptureOutcome } from './support/screenshot';
-import type { MySupportView, SupportActionOutcome } from './support/replies';
+import type { SupportActionOutcome } from './support/replies';
+import type { MySupportView } from './support/replies-view';
 import type { EnrollInput, EnrollOutcome, SyncStatus } from './sync/service';
 
 export interface MessageMap {

@@ -6,7 +6,8 @@
  * says what became of it.
  */
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { SUPPORT_DESCRIPTION_MAX, SUPPORT_KINDS, type SupportContext, type SupportKind, type SupportScreenshot } from '@/lib/api/support';
+import type { SupportContext, SupportScreenshot } from '@/lib/api/support';
+import { SUPPORT_DESCRIPTION_MAX, SUPPORT_KINDS, type SupportKind } from '@/lib/api/support-limits';
 import { pageTypeKey, type MessageKey, type Translate } from '@/lib/i18n';
 import type { SupportOutcome } from '@/lib/support/queue';
 import { closePreview, type HelpCapture } from '@/lib/support/screenshot';

@@ -7,7 +7,7 @@
  */
 import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type { Translate } from '@/lib/i18n';
-import { badgeText, unreadRepliesSentence } from '@/lib/support/replies';
+import { badgeText, unreadRepliesSentence } from '@/lib/support/replies-view';
 import { focusQuietly } from './focus';
 import { formatMinutes, isOneMinute } from './format';
 import { CloseIcon, LauncherIcon } from './icons';

@@ -8,7 +8,7 @@ import type { GuidanceSession, TipView } from '@/lib/guides/session';
 import type { Translate } from '@/lib/i18n';
 import type { HelpRequests } from '@/lib/support/help';
 import type { MyRequests } from '@/lib/support/my-requests';
-import { supportRequestTitle, type MySupportThread } from '@/lib/support/replies';
+import { supportRequestTitle, type MySupportThread } from '@/lib/support/replies-view';
 import { AnnouncementCard } from './AnnouncementCard';
 import { Beacon } from './Beacon';
 import { HelpDialog } from './HelpDialog';

@@ -8,7 +8,7 @@
 import { useId } from 'react';
 import type { SupportKind } from '@/lib/api/support';
 import type { MessageKey, Translate } from '@/lib/i18n';
-import { supportRequestTitle } from '@/lib/support/replies';
+import { supportRequestTitle } from '@/lib/support/replies-view';
 
 export interface RepliesNoticeProps {
   t: Translate;

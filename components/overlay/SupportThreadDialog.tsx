@@ -6,7 +6,8 @@
  * The actions are sent by the caller; an answer that could not be sent stays in the box.
  */
 import { useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { SUPPORT_REPLY_MAX, type MySupportRequest, type SupportAuthorRole, type SupportKind, type SupportReply, type SupportStatus } from '@/lib/api/support';
+import type { MySupportRequest, SupportAuthorRole, SupportKind, SupportReply, SupportStatus } from '@/lib/api/support';
+import { SUPPORT_REPLY_MAX } from '@/lib/api/support-limits';
 import type { MessageKey, Translate } from '@/lib/i18n';
 import type { SupportActionOutcome } from '@/lib/support/replies';
 import { focusQuietly, trapTab, useReturnFocus } from './focus';
@@ -48,7 +49,7 @@ const KIND_LABELS: Record<SupportKind, MessageKey> = {
 /** What the status line says after an action, in the words of the outcome (a refusal's reason comes from the server). */
 type Said = { action: 'reply' | 'solve'; outcome: SupportActionOutcome | { status: 'failed' } };
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+let timeFormat: Intl.DateTimeFormat | undefined;
 
 export function SupportThreadDialog({ t, request, newReplyIds, onReply, onSolve, onClose, fallbackFocus }: SupportThreadDialogProps) {
   const headingId = useId();
@@ -201,6 +202,8 @@ function ReplyItem({ reply, isNew, t }: { reply: SupportReply; isNew: boolean; t
 }
 
 function formatTime(at: string): string {
+  // Made on first use, like the minutes format (format.ts): not while the content script loads.
+  timeFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
   return timeFormat.format(new Date(at));
 }
 

@@ -20,7 +20,7 @@
  * Errors are `ApiError` (`./errors`), as on `/v1`.
  */
 import { z } from 'zod';
-import { CrmContextSchema } from '../crm/context';
+import { CrmContextSchema } from '../crm/context-schema';
 import {
   SUPPORT_KINDS,
   SUPPORT_REPLY_MAX,

@@ -4,7 +4,9 @@
  * re-validates them with the same schemas; an event's `id` is its idempotency key.
  */
 import { z } from 'zod';
-import { CrmContextSchema, type CrmContext } from '../crm/context';
+import { CrmContextSchema } from '../crm/context-schema';
+
+export { newProgressEvent, toProgressContext } from '../progress/new-event';
 
 /** Most events one sync request may carry. */
 export const PROGRESS_BATCH_MAX = 500;
@@ -17,12 +19,6 @@ export const ProgressContextSchema = z.strictObject(
   CrmContextSchema.pick({ crm: true, environment: true, pageType: true, object: true, surface: true }).shape,
 );
 export type ProgressContext = z.infer<typeof ProgressContextSchema>;
-
-/** Trims a full `CrmContext` to the fields a progress event may carry. */
-export function toProgressContext(context: CrmContext): ProgressContext {
-  const { crm, environment, pageType, object, surface } = context;
-  return { crm, environment, pageType, object, surface };
-}
 
 /**
  * ISO 8601 UTC with exactly millisecond precision, as `Date.prototype.toISOString()` writes it.
@@ -90,11 +86,6 @@ export type NewProgressEvent = ProgressEvent extends infer E
     ? Omit<E, 'id' | 'at'>
     : never
   : never;
-
-/** Completes an event with a fresh idempotency key and the time it happened. */
-export function newProgressEvent(event: NewProgressEvent, now: Date = new Date()): ProgressEvent {
-  return { ...event, id: crypto.randomUUID(), at: now.toISOString() };
-}
 
 /** Body of the sync request (`POST /v1/progress`, to come). */
 export const ProgressBatchSchema = z.strictObject({

@@ -5,16 +5,11 @@
  * breadcrumbs never carry field values.
  */
 import { z } from 'zod';
-import { CrmContextSchema } from '../crm/context';
+import { CrmContextSchema } from '../crm/context-schema';
+import { SUPPORT_DESCRIPTION_MAX, SUPPORT_KINDS, SUPPORT_REPLY_MAX, SUPPORT_SCREENSHOT_BASE64_MAX, SUPPORT_TRAIL_MAX } from './support-limits';
 
-/** Most breadcrumbs and errors a request may carry (the newest ones). */
-export const SUPPORT_TRAIL_MAX = 20;
-export const SUPPORT_DESCRIPTION_MAX = 5000;
-export const SUPPORT_REPLY_MAX = 5000;
-/** Largest screenshot, decoded. */
-export const SUPPORT_SCREENSHOT_MAX_BYTES = 4 * 1024 * 1024;
-/** The base64 text of the largest screenshot. */
-export const SUPPORT_SCREENSHOT_BASE64_MAX = Math.ceil(SUPPORT_SCREENSHOT_MAX_BYTES / 3) * 4;
+export * from './support-limits';
+
 /** Most requests `GET /v1/support` returns (the newest). */
 export const MY_SUPPORT_REQUESTS_MAX = 200;
 /** Most replies one request may have. */
@@ -80,9 +75,6 @@ export const SupportContextSchema = z.strictObject({
   }),
 });
 export type SupportContext = z.infer<typeof SupportContextSchema>;
-
-export const SUPPORT_KINDS = ['question', 'problem', 'idea'] as const;
-export type SupportKind = (typeof SUPPORT_KINDS)[number];
 
 export const SUPPORT_SCREENSHOT_MEDIA_TYPES = ['image/png', 'image/jpeg'] as const;
 

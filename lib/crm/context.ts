@@ -2,7 +2,6 @@
  * The `CrmContext`: where in which CRM the user is. Produced by `detectCrmContext` from the URL
  * (and refined from the page), consumed by guidance targeting, support requests and the popup.
  */
-import { z } from 'zod';
 
 export type CrmKind = 'salesforce' | 'dynamics';
 
@@ -56,37 +55,6 @@ export interface CrmContext {
   /** The URL this context was read from. */
   url: string;
 }
-
-/**
- * The same shape as a zod schema, for every place a context crosses a trust boundary
- * (extension messages, support requests, the backend).
- */
-export const CrmContextSchema = z.object({
-  crm: z.enum(['salesforce', 'dynamics']),
-  environment: z.enum(['production', 'sandbox', 'developer', 'scratch', 'demo', 'patch', 'unknown']),
-  pageType: z.enum([
-    'record_view',
-    'record_edit',
-    'record_new',
-    'list_view',
-    'object_home',
-    'home',
-    'dashboard',
-    'report',
-    'setup',
-    'search',
-    'other',
-  ]),
-  object: z.string().max(255).nullable(),
-  recordId: z.string().max(64).nullable(),
-  surface: z.enum(['lightning', 'classic', 'setup', 'visualforce', 'uci']),
-  host: z.string().max(255),
-  orgName: z.string().max(255).nullable(),
-  sandboxName: z.string().max(255).nullable(),
-  app: z.string().max(255).nullable(),
-  listView: z.string().max(255).nullable(),
-  url: z.string().max(65_536),
-}) satisfies z.ZodType<CrmContext>;
 
 /** True when two contexts describe the same place; the URL alone may differ (tracking parameters, `ws=`). */
 export function sameCrmPlace(a: CrmContext | null, b: CrmContext | null): boolean {

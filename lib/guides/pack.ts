@@ -5,8 +5,8 @@
  * `scripts/content-schema.ts` turns them into the JSON Schema editors autocomplete from.
  */
 import { z } from 'zod';
-import { CrmContextSchema } from '../crm/context';
-import { AnchorTargetSchema } from '../crm/locate';
+import { CrmContextSchema } from '../crm/context-schema';
+import { AnchorTargetSchema } from '../crm/locate/target';
 import { SUPPORTED_LOCALES } from '../i18n';
 import { compileUrlPattern } from './context-match';
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProgressEvent } from '../api/progress';
 import { detectCrmContext } from '../crm';
 import type { CrmContext } from '../crm/context';
-import { findAnchorNow, locateAnchor } from '../crm/locate';
+import { findAnchorsNow, locateAnchor } from '../crm/locate';
 import { ProgressEventLog } from '../progress/log';
 import { ContentPackSchema, type ContentPack } from './pack';
 import { GuidanceSession } from './session';
@@ -121,7 +121,7 @@ describe('GuidanceSession', () => {
       signal,
       ports: {
         locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
-        locateNow: (target) => findAnchorNow(target, { document, crm: 'salesforce' }),
+        locateNow: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce' }),
         events: document,
         now: () => new Date(),
       },
@@ -201,7 +201,7 @@ describe('GuidanceSession', () => {
       signal: leave.signal,
       ports: {
         locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
-        locateNow: (target) => findAnchorNow(target, { document, crm: 'salesforce' }),
+        locateNow: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce' }),
         events: document,
         now: () => new Date(),
       },

@@ -7,7 +7,8 @@
  */
 import type { CrmContext } from '../crm/context';
 import { describeStrategy, type AnchorTarget, type LocateResult } from '../crm/locate';
-import { toProgressContext, newProgressEvent, type NewProgressEvent, type ProgressEvent } from '../api/progress';
+import type { NewProgressEvent, ProgressEvent } from '../api/progress';
+import { newProgressEvent, toProgressContext } from '../progress/new-event';
 import { checklistDone, deriveProgressState, itemProgress, type ProgressState } from '../progress/state';
 import { minutesSavedThisWeek } from '../progress/minutes';
 import { checklistTaskDoneBy, type ObservedActivity } from './checklist';
@@ -20,8 +21,11 @@ import { canGoBack, resumeTour, startTour, tourTransition, type TourEvent, type 
 export interface SessionPorts {
   /** Finds an anchor, waiting up to `timeoutMs` for a late render. */
   locate(target: AnchorTarget, options: { timeoutMs: number; signal: AbortSignal; retryEveryMs?: number }): Promise<LocateResult>;
-  /** One attempt, no waiting (for matching an element the user just acted on). */
-  locateNow(target: AnchorTarget): LocateResult;
+  /**
+   * One attempt per target, no waiting, sharing one walk of the page: the tips of a page when it
+   * opens, an element the user just acted on.
+   */
+  locateNow(targets: readonly AnchorTarget[]): LocateResult[];
   /** Where the user's clicks and input are heard (the CRM document). */
   events: Pick<EventTarget, 'addEventListener'>;
   now(): Date;
@@ -237,12 +241,22 @@ export class GuidanceSession {
         this.tips.delete(key);
       }
     }
+    const fresh: TrackedTip[] = [];
     for (const [key, placed] of wanted) {
       if (this.tips.has(key)) continue;
       const tip: TrackedTip = { placed, anchor: null, view: null, controller: new AbortController(), adopted: false };
       this.tips.set(key, tip);
-      this.locateTip(tip, { reportMissing: true });
+      fresh.push(tip);
     }
+    if (fresh.length === 0) return;
+    // The anchors already on the page are found in one pass, in time for the first view; only
+    // the others wait for the page to render them.
+    const found = this.input.ports.locateNow(fresh.map((tip) => tip.placed.item.anchor));
+    fresh.forEach((tip, i) => {
+      const result = found[i];
+      if (result?.ok) tip.anchor = result.element;
+      else this.locateTip(tip, { reportMissing: true });
+    });
   }
 
   private locateTip(tip: TrackedTip, { reportMissing }: { reportMissing: boolean }): void {
@@ -401,8 +415,8 @@ export class GuidanceSession {
   }
 
   private elementOf(anchor: AnchorTarget): Element | null {
-    const result = this.input.ports.locateNow(anchor);
-    return result.ok ? result.element : null;
+    const [result] = this.input.ports.locateNow([anchor]);
+    return result?.ok ? result.element : null;
   }
 
   /** Records `checklist_item_done` for the tasks an activity completes that are not done yet. */

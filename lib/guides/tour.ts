@@ -4,7 +4,8 @@
  * progress events to record. The run lives in memory; the recorded events are what let a tour
  * survive reloads and page changes (`resumeTour` rebuilds the run from them).
  */
-import { newProgressEvent, toProgressContext, type NewProgressEvent, type ProgressEvent } from '../api/progress';
+import type { NewProgressEvent, ProgressEvent } from '../api/progress';
+import { newProgressEvent, toProgressContext } from '../progress/new-event';
 import type { CrmContext } from '../crm/context';
 import { tourProgress, type ProgressState, type TourProgress } from '../progress/state';
 import { matchesContext } from './context-match';

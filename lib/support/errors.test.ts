@@ -29,6 +29,10 @@ describe('parsePageErrorEvent', () => {
     expect(parsePageErrorEvent({ source: window, data: { ...data, kind: 'warning' } }, window, now)).toBeNull();
     expect(parsePageErrorEvent({ source: window, data: { channel: PAGE_ERROR_CHANNEL, kind: 'error', message: 42 } }, window, now)).toBeNull();
     expect(parsePageErrorEvent({ source: window, data: 'hello' }, window, now)).toBeNull();
+    expect(parsePageErrorEvent({ source: window, data: null }, window, now)).toBeNull();
+    expect(parsePageErrorEvent({ source: window, data: [data] }, window, now)).toBeNull();
+    expect(parsePageErrorEvent({ source: window, data: { ...data, source: 7 } }, window, now)).toBeNull();
+    expect(parsePageErrorEvent({ source: window, data: { ...data, message: 'x'.repeat(10_001) } }, window, now)).toBeNull();
   });
 
   it('caps what it keeps, even if the page posts more', () => {

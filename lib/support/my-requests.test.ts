@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MyRequests, type MyRequestsPorts } from './my-requests';
-import { EMPTY_SUPPORT_VIEW, type MySupportView } from './replies';
+import { EMPTY_SUPPORT_VIEW, type MySupportView } from './replies-view';
 
 const ID = '3b241101-e2bb-4255-8caf-4136c566a962';
 const viewWith = (unread: number): MySupportView => ({ ...EMPTY_SUPPORT_VIEW, unread });

@@ -5,7 +5,8 @@
  * What the user does here (read a request, "Later") is told to the background, which moves the
  * revision when it changed something: that reload is the one that shows it, in this tab and all.
  */
-import { EMPTY_SUPPORT_VIEW, type MySupportView, type SupportActionOutcome } from './replies';
+import type { SupportActionOutcome } from './replies';
+import { EMPTY_SUPPORT_VIEW, type MySupportView } from './replies-view';
 
 export interface MyRequestsPorts {
   load(): Promise<MySupportView>;

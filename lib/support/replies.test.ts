@@ -14,14 +14,12 @@ import {
   QUIET_REFRESH_MS,
   SUPPORT_REPLIES_FETCHED_KEY,
   SUPPORT_REPLIES_KEY,
-  actionTitle,
-  badgeText,
   createSupportReplies,
   isRefreshDue,
-  supportRequestTitle,
   supportView,
   unreadReplyIds,
 } from './replies';
+import { actionTitle, badgeText, supportRequestTitle } from './replies-view';
 
 const BACKEND = 'https://ombord.example.com';
 const USER_ID = '2a1b0c9d-8e7f-4a6b-9c5d-4e3f2a1b0c9d';

@@ -16,10 +16,10 @@ import {
   type SupportAck,
   type SupportStatus,
 } from '../api/support';
-import type { Translate } from '../i18n';
 import { SUPPORT_REVISION_KEY } from '../messages';
 import { persistedBackoff } from '../sync/backoff';
 import { createApiClient, type ApiClient, type ApiFailure, type ApiResult } from '../sync/client';
+import { EMPTY_SUPPORT_VIEW, type MySupportView } from './replies-view';
 import { tryWithLock, withLock, type Locks } from '../sync/lock';
 import { activeEnrollment, readEnrollment, readSyncSettings, type Enrollment } from '../sync/settings';
 import { readKey, type Clock, type KeyValueStorage } from '../sync/storage';
@@ -33,13 +33,6 @@ export const SUPPORT_REPLIES_FETCH_LOCK = 'ombord-support-replies-fetch';
 export const SUPPORT_REPLIES_STATE_LOCK = 'ombord-support-replies-state';
 /** With no open request nothing is expected from support: the list is fetched at most this often. */
 export const QUIET_REFRESH_MS = 15 * 60_000;
-/** The badge's background: white text on it has a contrast of 6.5:1. */
-export const BADGE_BACKGROUND = '#b3261e';
-export const BADGE_TEXT_COLOR = '#ffffff';
-/** The badge has room for about four characters. */
-const BADGE_MAX = 99;
-/** Longest title a request gets in the notice and the launcher, from its description. */
-const TITLE_MAX = 80;
 
 const ReplyIdsSchema = z.array(z.string().max(100)).max(10_000);
 
@@ -60,23 +53,6 @@ const StoredRepliesSchema = z.object({
 });
 type StoredReplies = z.infer<typeof StoredRepliesSchema>;
 type Owner = StoredReplies['owner'];
-
-/** One request as the overlay shows it. */
-export interface MySupportThread extends MySupportRequest {
-  /** Staff replies the user has not read yet, oldest first. */
-  unreadReplyIds: string[];
-}
-
-export interface MySupportView {
-  /** Newest first; empty when not enrolled. */
-  requests: MySupportThread[];
-  /** Unread staff replies over every request: the badge's number. */
-  unread: number;
-  /** The request the overlay's notice is about (its newest reply is unread and not put off), or null for no notice. */
-  noticeRequestId: string | null;
-}
-
-export const EMPTY_SUPPORT_VIEW: MySupportView = { requests: [], unread: 0, noticeRequestId: null };
 
 /** What became of the user's answer or "Mark as solved": what the thread dialog tells them. */
 export type SupportActionOutcome =
@@ -169,32 +145,6 @@ export function isRefreshDue(state: { fetchedAt: number | null; requests: readon
   if (state === null || state.fetchedAt === null) return true;
   if (state.requests.some((request) => request.status !== 'closed')) return true;
   return now - state.fetchedAt >= QUIET_REFRESH_MS;
-}
-
-/** A request's title: the first line of its description, shortened. */
-export function supportRequestTitle(description: string): string {
-  const line = description.split('\n').find((text) => text.trim() !== '') ?? '';
-  const text = line.replace(/\s+/g, ' ').trim();
-  const characters = [...text];
-  return characters.length <= TITLE_MAX ? text : `${characters.slice(0, TITLE_MAX - 1).join('').trimEnd()}…`;
-}
-
-/** The badge on the extension icon: the unread count, empty for none. */
-export function badgeText(unread: number): string {
-  if (unread <= 0) return '';
-  return unread > BADGE_MAX ? `${BADGE_MAX}+` : String(unread);
-}
-
-/** "N new replies from support", or null for none. */
-export function unreadRepliesSentence(unread: number, t: Translate): string | null {
-  if (unread <= 0) return null;
-  return unread === 1 ? t('supportRepliesUnreadOne') : t('supportRepliesUnread', String(unread));
-}
-
-/** The icon's title: what it says anyway (`base`), and the unread replies when there are some. */
-export function actionTitle(base: string, unread: number, t: Translate): string {
-  const sentence = unreadRepliesSentence(unread, t);
-  return sentence === null ? base : `${base} — ${sentence}`;
 }
 
 export function createSupportReplies(deps: SupportRepliesDeps): SupportReplies {

@@ -11,7 +11,8 @@
  * previews and sends. The capture is decoded once (`createComposer`) for all the compositions
  * the dialog asks for, and freed with the previews when it closes.
  */
-import { SUPPORT_SCREENSHOT_MAX_BYTES, type SupportScreenshot } from '../api/support';
+import type { SupportScreenshot } from '../api/support';
+import { SUPPORT_SCREENSHOT_MAX_BYTES } from '../api/support-limits';
 import { deepActiveElement } from '../dom/active-element';
 import { withoutContained, type MaskRect, type PageMasks, type Viewport } from './mask';
 

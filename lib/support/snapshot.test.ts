@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SUPPORT_TRAIL_MAX, SupportContextSchema } from '../api/support';
 import type { CrmContext } from '../crm/context';
 import { buildSupportContext, describeUserAgent } from './snapshot';
 
@@ -37,12 +38,24 @@ describe('buildSupportContext', () => {
     expect(built.crm.url).toBe('https://acme.crm4.dynamics.com/main.aspx?appname=sales&pagetype=entityrecord&etn=account&extraqs=[redacted]');
     expect(built.crm.recordId).toBe(context.recordId);
     expect(built.guide?.stepIndex).toBe(0);
+    expect(SupportContextSchema.parse(built)).toEqual(built);
   });
 
-  it('refuses what the backend would refuse', () => {
-    expect(() =>
-      buildSupportContext({ context, guide: null, breadcrumbs: [], errors: [], environment: { ...environment, at: 'yesterday' } }),
-    ).toThrow();
+  it('keeps within the wire limits: the newest trail entries, a bounded address', () => {
+    const at = (i: number) => new Date(Date.UTC(2025, 2, 1, 10, 0, i)).toISOString();
+    const built = buildSupportContext({
+      context: { ...context, url: `https://acme.crm4.dynamics.com/main.aspx?${'x'.repeat(5000)}` },
+      guide: null,
+      breadcrumbs: Array.from({ length: 30 }, (_, i) => ({ at: at(i), kind: 'click' as const, label: `Button ${i}` })),
+      errors: Array.from({ length: 25 }, (_, i) => ({ at: at(i), kind: 'error' as const, message: `boom ${i}` })),
+      environment,
+    });
+    expect(built.breadcrumbs).toHaveLength(SUPPORT_TRAIL_MAX);
+    expect(built.breadcrumbs.at(-1)?.label).toBe('Button 29');
+    expect(built.errors).toHaveLength(SUPPORT_TRAIL_MAX);
+    expect(built.errors[0]?.message).toBe('boom 5');
+    expect(built.crm.url.length).toBeLessThanOrEqual(2048);
+    expect(SupportContextSchema.safeParse(built).success).toBe(true);
   });
 });
 

@@ -1,10 +1,13 @@
 /**
  * The context attached to a help request, put together in the content script at the moment the
  * user opens the dialog: where they are (with the address redacted), the guide on screen, what
- * they did and what broke just before, and their browser. Validated with the wire schema, so
- * what the dialog lists is exactly what is sent.
+ * they did and what broke just before, and their browser. What the dialog lists is exactly what
+ * is sent. The background checks the request against the wire schema (`SupportRequestSchema`)
+ * before queueing it; the content script builds no schemas (see `lib/crm/locate/shape.ts`), and
+ * the trails it keeps are trimmed to the schema's limits as they are recorded.
  */
-import { SupportContextSchema, type SupportContext } from '../api/support';
+import type { SupportContext } from '../api/support';
+import { SUPPORT_TRAIL_MAX } from '../api/support-limits';
 import type { CrmContext } from '../crm/context';
 import type { Breadcrumb } from './breadcrumbs';
 import type { PageError } from './errors';
@@ -22,13 +25,13 @@ export interface SupportContextInput {
 }
 
 export function buildSupportContext({ context, guide, breadcrumbs, errors, environment }: SupportContextInput): SupportContext {
-  return SupportContextSchema.parse({
+  return {
     crm: { ...context, url: redactUrl(context.url).slice(0, 2048) },
     guide,
-    breadcrumbs: breadcrumbs.slice(-20),
-    errors: errors.slice(-20),
+    breadcrumbs: breadcrumbs.slice(-SUPPORT_TRAIL_MAX),
+    errors: errors.slice(-SUPPORT_TRAIL_MAX),
     environment,
-  });
+  };
 }
 
 /** The browser and system as a person would name them, from the user agent string. */

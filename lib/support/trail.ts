@@ -2,7 +2,7 @@
  * A bounded trail: the newest entries of something the page did (breadcrumbs, errors), at most
  * as many as a support request carries. Lives in the content script, one per tab.
  */
-import { SUPPORT_TRAIL_MAX } from '../api/support';
+import { SUPPORT_TRAIL_MAX } from '../api/support-limits';
 
 export class Trail<T> {
   private readonly items: T[] = [];

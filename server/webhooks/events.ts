@@ -12,7 +12,8 @@ import {
   type SupportKind,
   type SupportStatus,
 } from '../../lib/api';
-import { CrmContextSchema, type CrmContext } from '../../lib/crm/context';
+import type { CrmContext } from '../../lib/crm/context';
+import { CrmContextSchema } from '../../lib/crm/context-schema';
 import { firstLine, truncate } from '../store/text';
 
 export const WEBHOOK_EVENT_TYPES = ['support.request.created', 'support.reply.created'] as const;

@@ -2,7 +2,10 @@
  * The anchor locator: content packs describe targets (`target.ts`), the content script finds
  * them on the page (`locate.ts`) and reports them as plain data (`report.ts`).
  */
-export { AnchorStrategySchema, AnchorTargetSchema, type AnchorStrategy, type AnchorStrategyKind, type AnchorTarget } from './target';
+// The schemas are imported from './target' where needed: this index is what the content script
+// loads, and it builds no schemas.
+export type { AnchorStrategy, AnchorStrategyKind, AnchorTarget } from './target';
+export { anchorTargetProblem, isAnchorTarget } from './shape';
 export {
   DEFAULT_TIMEOUT_MS,
   findAnchorNow,

@@ -155,9 +155,9 @@ describe('strategies', () => {
   });
 
   it('rejects a malformed target with the path of the problem', () => {
-    const result = findAnchorNow({ strategies: [{ kind: 'salesforceField', field: 'Phone Number' }] } as AnchorTarget, options());
+    const result = findAnchorNow({ strategies: [{ kind: 'salesforceField', object: 'Account' }] } as unknown as AnchorTarget, options());
     expect(result).toMatchObject({ ok: false, reason: 'invalid_target', tried: [] });
-    expect(result.ok ? '' : result.message).toMatch(/^Invalid anchor target: strategies\.0\.field: Expected a Salesforce API name/);
+    expect(result.ok ? '' : result.message).toMatch(/^Invalid anchor target: strategies\.0\.field: expected a non-empty string/);
   });
 });
 

@@ -7,7 +7,8 @@ import type { CrmKind } from '../context';
 import { composedAncestors } from './composed';
 import { openModal, scopeOf } from './scope';
 import { compileStrategy, describeStrategy, type CompiledStrategy, type Probe } from './strategies';
-import { AnchorTargetSchema, type AnchorStrategy, type AnchorTarget } from './target';
+import { anchorTargetProblem } from './shape';
+import type { AnchorStrategy, AnchorTarget } from './target';
 import { subtreeRoots, TreeIndex, type SearchRoot, type ShadowRootOf } from './tree-index';
 
 export interface LocateOptions {
@@ -227,20 +228,14 @@ class Search {
   }
 }
 
-// Validation is memoised per target object: packs hand the same objects to every locate, and
-// schema parsing would otherwise dominate the cost of a remembered-element hit.
+// The shape check is memoised per target object: packs hand the same objects to every locate.
 const validated = new WeakMap<object, string | null>();
 
 function validationError(target: unknown): string | null {
-  if (typeof target !== 'object' || target === null) return 'Invalid anchor target: expected an object with "strategies"';
+  if (typeof target !== 'object' || target === null) return anchorTargetProblem(target);
   let error = validated.get(target);
   if (error === undefined) {
-    const parsed = AnchorTargetSchema.safeParse(target);
-    error = parsed.success
-      ? null
-      : `Invalid anchor target: ${parsed.error.issues
-          .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-          .join('; ')}`;
+    error = anchorTargetProblem(target);
     validated.set(target, error);
   }
   return error;

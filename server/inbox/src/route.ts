@@ -15,7 +15,8 @@ import {
   type InboxQueue,
 } from '../../../lib/api/inbox';
 import { SUPPORT_STATUSES, type SupportStatus } from '../../../lib/api/support';
-import { CrmContextSchema, type CrmKind, type CrmPageType } from '../../../lib/crm/context';
+import type { CrmKind, CrmPageType } from '../../../lib/crm/context';
+import { CrmContextSchema } from '../../../lib/crm/context-schema';
 
 /** `open`: every status but closed (the default, what needs answering); `any`: no status filter. */
 export type StatusFilter = 'open' | 'any' | SupportStatus;
