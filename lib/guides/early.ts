@@ -1,9 +1,11 @@
 /**
- * Guidance asked for early. The CRM content script starts at `document_start` and asks the
- * background for guidance at once, so that the service worker wakes and reads packs and progress
- * from IndexedDB while the CRM page is still loading; the overlay takes the answer once the DOM
- * is parsed. Asking then instead meant waiting 20–30 ms for a warm worker, and more for one
- * that was asleep, on the way to the first tip.
+ * Guidance asked for early. A tiny content script runs at `document_start` on CRM pages
+ * (`entrypoints/guidance-early.content.ts`) and asks the background for the overlay's guidance,
+ * so that the service worker wakes and reads packs and progress from IndexedDB while the page
+ * loads; the CRM content script, which runs once the DOM is parsed, takes the answer. Asking
+ * then instead meant waiting 20–30 ms for a warm worker, and more for one that was asleep, on
+ * the way to the first tip. The two scripts share this extension's isolated world of the frame
+ * (its global object), which the page cannot reach.
  *
  * An answer is not used when progress or the language changed after it was asked for (another
  * tab dismissed a tip meanwhile): the overlay asks again.

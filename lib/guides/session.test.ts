@@ -122,6 +122,7 @@ describe('GuidanceSession', () => {
       ports: {
         locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
         locateNow: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce' }),
+        locateInDocument: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce', pierceShadowRoots: false }),
         events: document,
         now: () => new Date(),
       },
@@ -202,6 +203,7 @@ describe('GuidanceSession', () => {
       ports: {
         locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
         locateNow: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce' }),
+        locateInDocument: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce', pierceShadowRoots: false }),
         events: document,
         now: () => new Date(),
       },

@@ -26,6 +26,12 @@ export interface SessionPorts {
    * opens, an element the user just acted on.
    */
   locateNow(targets: readonly AnchorTarget[]): LocateResult[];
+  /**
+   * `locateNow` in the document's own tree only, not in shadow roots (which takes a walk over
+   * every element of the page): the cheap first look for a page's tips, so the ones it finds
+   * show in the first view; the others are searched for fully right after.
+   */
+  locateInDocument(targets: readonly AnchorTarget[]): LocateResult[];
   /** Where the user's clicks and input are heard (the CRM document). */
   events: Pick<EventTarget, 'addEventListener'>;
   now(): Date;
@@ -249,14 +255,21 @@ export class GuidanceSession {
       fresh.push(tip);
     }
     if (fresh.length === 0) return;
-    // The anchors already on the page are found in one pass, in time for the first view; only
-    // the others wait for the page to render them.
-    const found = this.input.ports.locateNow(fresh.map((tip) => tip.placed.item.anchor));
-    fresh.forEach((tip, i) => {
+    // The anchors in the page's own tree are found at once, in time for the first view; the
+    // others are searched for in shadow roots, and waited for, in a task of their own.
+    const found = this.input.ports.locateInDocument(fresh.map((tip) => tip.placed.item.anchor));
+    const missing = fresh.filter((tip, i) => {
       const result = found[i];
       if (result?.ok) tip.anchor = result.element;
-      else this.locateTip(tip, { reportMissing: true });
+      return !result?.ok;
     });
+    if (missing.length > 0) {
+      setTimeout(() => {
+        for (const tip of missing) {
+          if (!this.input.signal.aborted && !tip.controller.signal.aborted) this.locateTip(tip, { reportMissing: true });
+        }
+      }, 0);
+    }
   }
 
   private locateTip(tip: TrackedTip, { reportMissing }: { reportMissing: boolean }): void {

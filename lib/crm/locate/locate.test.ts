@@ -177,6 +177,18 @@ describe('shadow DOM', () => {
     expect(found(findAnchorNow(phone, options()))).toBe(byId('phone', root));
   });
 
+  it('stays out of every shadow root, without asking about any, when told not to pierce them', () => {
+    page(`<records-lwc-detail-panel id="host"></records-lwc-detail-panel>
+          <div class="windowViewMode-normal active">${sfField('Account', 'Name', 'Account Name', 'name')}</div>`);
+    attach(byId('host') as Element, 'open', sfField('Account', 'Phone', 'Phone', 'phone'));
+    const asked = vi.fn(shadowRootOf);
+    expect(findAnchorNow(phone, options({ shadowRootOf: asked, pierceShadowRoots: false })).ok).toBe(false);
+    expect(found(findAnchorNow(target({ kind: 'salesforceField', object: 'Account', field: 'Name' }), options({ shadowRootOf: asked, pierceShadowRoots: false })))).toBe(byId('name'));
+    expect(asked).not.toHaveBeenCalled();
+    // The full search still finds the first one.
+    expect(found(findAnchorNow(phone, options({ shadowRootOf: asked })))).toBeTruthy();
+  });
+
   it('pierces nested roots, open inside closed inside open', () => {
     page('<flexipage-tab2 id="outer"></flexipage-tab2>');
     const outer = attach(byId('outer') as Element, 'open', '<records-lwc-record-layout id="middle"></records-lwc-record-layout>');

@@ -9,7 +9,7 @@ import { openModal, scopeOf } from './scope';
 import { compileStrategy, describeStrategy, type CompiledStrategy, type Probe } from './strategies';
 import { anchorTargetProblem } from './shape';
 import type { AnchorStrategy, AnchorTarget } from './target';
-import { subtreeRoots, TreeIndex, type SearchRoot, type ShadowRootOf } from './tree-index';
+import { NO_SHADOW_ROOTS, subtreeRoots, TreeIndex, type SearchRoot, type ShadowRootOf } from './tree-index';
 
 export interface LocateOptions {
   document: Document;
@@ -23,6 +23,12 @@ export interface LocateOptions {
    * (Chrome) or `el.openOrClosedShadowRoot()` (Firefox). Default: open roots only.
    */
   shadowRootOf?: ShadowRootOf;
+  /**
+   * `false`: search only the document's own tree, not inside any shadow root. Finding shadow
+   * roots means visiting every element of the page; this is the cheap first look when a page
+   * opens, before a full search for what it did not find.
+   */
+  pierceShadowRoots?: boolean;
   /**
    * While waiting, retry at most this often (default: once per frame). Quiet guidance such as a
    * tip's beacon can wait a little; a tour step the user is looking at should not.
@@ -100,7 +106,7 @@ class Search {
     this.doc = options.document;
     this.crm = options.crm;
     this.lightningPages = options.crm !== 'dynamics';
-    this.shadowRootOf = options.shadowRootOf ?? ((el) => el.shadowRoot);
+    this.shadowRootOf = options.pierceShadowRoots === false ? NO_SHADOW_ROOTS : (options.shadowRootOf ?? ((el) => el.shadowRoot));
     let remembered = rememberedByDocument.get(this.doc);
     if (!remembered) {
       remembered = new Map();
