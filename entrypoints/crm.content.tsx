@@ -9,8 +9,9 @@ import { CRM_HOST_PATTERNS, NON_ORG_HOST_PATTERNS } from '@/lib/crm/hosts';
 import {
   anchorTargetProblem,
   describeLocateResult,
-  isAnchorTarget,
+  findAnchorNow,
   findAnchorsNow,
+  isAnchorTarget,
   locateAnchor,
   type LocateReport,
 } from '@/lib/crm/locate';
@@ -227,7 +228,7 @@ export default defineContentScript({
           signal,
           ports: {
             locate: (target, options) => locateAnchor(target, { ...locateOptions(), ...options }),
-            locateNow: (targets) => findAnchorsNow(targets, locateOptions()),
+            locateNow: (target) => findAnchorNow(target, locateOptions()),
             locateInDocument: (targets) => findAnchorsNow(targets, { ...locateOptions(), pierceShadowRoots: false }),
             events: document,
             now: () => new Date(),

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProgressEvent } from '../api/progress';
 import { detectCrmContext } from '../crm';
 import type { CrmContext } from '../crm/context';
-import { findAnchorsNow, locateAnchor } from '../crm/locate';
+import { findAnchorNow, findAnchorsNow, locateAnchor } from '../crm/locate';
 import { ProgressEventLog } from '../progress/log';
 import { ContentPackSchema, type ContentPack } from './pack';
 import { GuidanceSession } from './session';
@@ -121,7 +121,7 @@ describe('GuidanceSession', () => {
       signal,
       ports: {
         locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
-        locateNow: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce' }),
+        locateNow: (target) => findAnchorNow(target, { document, crm: 'salesforce' }),
         locateInDocument: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce', pierceShadowRoots: false }),
         events: document,
         now: () => new Date(),
@@ -133,6 +133,8 @@ describe('GuidanceSession', () => {
 
   it('shows a tip at its anchor and records a missing anchor once, with what was tried', async () => {
     const session = open();
+    // In the first view already: the anchor is in the page's own tree.
+    expect(session.getView().tips).toHaveLength(1);
     await settle();
     const [tip] = session.getView().tips;
     expect(tip?.anchor).toBe(document.querySelector('[data-target-selection-name="sfdc:RecordField.Account.Phone"]'));
@@ -141,6 +143,19 @@ describe('GuidanceSession', () => {
     const missing = stored.filter((event) => event.type === 'anchor_missing');
     expect(missing).toHaveLength(1);
     expect(missing[0]).toMatchObject({ itemId: 'missing-tip', strategiesTried: ['salesforceField Account.NoSuchField__c (no_match)'] });
+  });
+
+  it('shows light-DOM anchors in the first view and looks into shadow roots in the next task', async () => {
+    // The Phone field moves into a component's shadow root.
+    const item = document.querySelector('records-record-layout-item[field-label="Phone"]') as Element;
+    const host = document.createElement('records-lwc-detail-panel');
+    item.replaceWith(host);
+    host.attachShadow({ mode: 'open' }).append(item);
+    const session = open();
+    expect(session.getView().tips).toHaveLength(0);
+    await settle();
+    expect(session.getView().tips[0]?.anchor).toBe(host.shadowRoot?.querySelector('[data-target-selection-name="sfdc:RecordField.Account.Phone"]'));
+    expect(stored.filter((event) => event.type === 'anchor_missing' && event.itemId === 'phone-tip')).toHaveLength(0);
   });
 
   it('records a visit task, an adoption once per visit, and the minutes saved this week', async () => {
@@ -202,7 +217,7 @@ describe('GuidanceSession', () => {
       signal: leave.signal,
       ports: {
         locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
-        locateNow: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce' }),
+        locateNow: (target) => findAnchorNow(target, { document, crm: 'salesforce' }),
         locateInDocument: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce', pierceShadowRoots: false }),
         events: document,
         now: () => new Date(),

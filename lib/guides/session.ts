@@ -21,15 +21,12 @@ import { canGoBack, resumeTour, startTour, tourTransition, type TourEvent, type 
 export interface SessionPorts {
   /** Finds an anchor, waiting up to `timeoutMs` for a late render. */
   locate(target: AnchorTarget, options: { timeoutMs: number; signal: AbortSignal; retryEveryMs?: number }): Promise<LocateResult>;
+  /** One attempt, no waiting (for matching an element the user just acted on). */
+  locateNow(target: AnchorTarget): LocateResult;
   /**
-   * One attempt per target, no waiting, sharing one walk of the page: the tips of a page when it
-   * opens, an element the user just acted on.
-   */
-  locateNow(targets: readonly AnchorTarget[]): LocateResult[];
-  /**
-   * `locateNow` in the document's own tree only, not in shadow roots (which takes a walk over
-   * every element of the page): the cheap first look for a page's tips, so the ones it finds
-   * show in the first view; the others are searched for fully right after.
+   * One attempt per target, no waiting, in the document's own tree only: not in shadow roots,
+   * which takes a walk over every element of the page. The cheap first look for a page's tips,
+   * so the ones it finds show in the first view; the others are searched for fully right after.
    */
   locateInDocument(targets: readonly AnchorTarget[]): LocateResult[];
   /** Where the user's clicks and input are heard (the CRM document). */
@@ -428,8 +425,8 @@ export class GuidanceSession {
   }
 
   private elementOf(anchor: AnchorTarget): Element | null {
-    const [result] = this.input.ports.locateNow([anchor]);
-    return result?.ok ? result.element : null;
+    const result = this.input.ports.locateNow(anchor);
+    return result.ok ? result.element : null;
   }
 
   /** Records `checklist_item_done` for the tasks an activity completes that are not done yet. */
