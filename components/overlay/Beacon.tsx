@@ -3,9 +3,9 @@
  * card; a click pins it open (or closes a pinned one), so Enter/Space toggle it from the
  * keyboard; Esc closes it and puts focus back on the dot. Nothing shows while the anchor is gone.
  */
-import { useCallback, useEffect, useEffectEvent, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { useEffect, useEffectEvent, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { Translate } from '@/lib/i18n';
-import { useAnchoredFloating } from './floating';
+import { PINNED_STYLE, usePinnedFloating } from './floating';
 import { focusQuietly } from './focus';
 import { Tooltip, type LocalizedWiifm } from './Tooltip';
 
@@ -17,6 +17,7 @@ const HOVER_CLOSE_DELAY_MS = 300;
 
 /** The beacon button's size in CSS pixels (overlay.css `.ob-beacon`). */
 const BEACON_SIZE = 24;
+const BEACON_PLACEMENT = { placement: 'top-end', gap: -BEACON_SIZE / 2, along: BEACON_SIZE / 2, size: BEACON_SIZE } as const;
 
 export interface BeaconProps {
   /** The CRM element the tip is about; `null` or detached hides the beacon. */
@@ -40,23 +41,12 @@ export function Beacon({ anchor, title, body, wiifm, t, onGotIt, onSnooze, onDon
   const closeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Focus we give back to the dot after Esc must not reopen the card.
   const refocusing = useRef(false);
+  // Clipped or scrolled away: invisible (usePinnedFloating sees to that), and its card closes.
+  const [hidden, setHidden] = useState(false);
   // Centred on the anchor's top-right corner, like a badge: it marks the element without
   // covering the controls next to it, whatever the layout around it.
-  const { setFloating, floatingStyles, hidden, gone } = useAnchoredFloating(anchor, {
-    placement: 'top-end',
-    gap: -BEACON_SIZE / 2,
-    along: BEACON_SIZE / 2,
-    flips: false,
-    fixedSize: true,
-  });
-
-  const beaconRef = useCallback(
-    (element: HTMLButtonElement | null) => {
-      setFloating(element);
-      setBeacon(element);
-    },
-    [setFloating],
-  );
+  usePinnedFloating(anchor, beacon, BEACON_PLACEMENT, setHidden);
+  const gone = anchor === null || !anchor.isConnected;
 
   const isOpen = open !== null && !hidden;
   const reportOpen = useEffectEvent(() => onOpen?.());
@@ -110,7 +100,7 @@ export function Beacon({ anchor, title, body, wiifm, t, onGotIt, onSnooze, onDon
   return (
     <div ref={groupRef} className="ob-beacon-group" onPointerEnter={onPointerEnter} onPointerLeave={onPointerLeave} onBlur={onBlur}>
       <button
-        ref={beaconRef}
+        ref={setBeacon}
         type="button"
         className="ob-root ob-beacon"
         aria-label={t('overlayBeaconLabel', title)}
@@ -121,7 +111,7 @@ export function Beacon({ anchor, title, body, wiifm, t, onGotIt, onSnooze, onDon
         // `hide`), so showing it again is one position update, not a second one for a new size.
         // Anchors in a cached Lightning page are clipped, and back, whenever the user switches pages.
         hidden={gone}
-        style={hidden ? { ...floatingStyles, visibility: 'hidden' } : floatingStyles}
+        style={PINNED_STYLE}
         onFocus={onBeaconFocus}
         onClick={onBeaconClick}
         onKeyDown={onBeaconKeyDown}

@@ -45,6 +45,22 @@ describe('useAnchoredFloating', () => {
   });
 });
 
+describe('usePinnedFloating (beacons)', () => {
+  it('writes the position to the element, and reads no computed style of it on later updates', async () => {
+    const anchor = createAnchor();
+    render(<Beacon anchor={anchor} title="Log a call" body="From the record." t={translate} onGotIt={vi.fn()} onSnooze={vi.fn()} onDontShowAgain={vi.fn()} />);
+    const beacon = document.querySelector<HTMLElement>('.ob-beacon');
+    await waitFor(() => expect(beacon?.style.transform).toMatch(/^translate\(/));
+    expect(beacon?.style.visibility).toBe('');
+    expect(beacon?.style.position).toBe('fixed');
+
+    const styles = vi.spyOn(window, 'getComputedStyle');
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(styles).toHaveBeenCalled());
+    expect(styles.mock.calls.some(([element]) => element === beacon)).toBe(false);
+  });
+});
+
 describe('Beacon with its anchor clipped away', () => {
   it('stays in the page but invisible, and out of reach', async () => {
     const anchor = createAnchor();

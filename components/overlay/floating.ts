@@ -7,6 +7,7 @@
 import {
   arrow,
   autoUpdate,
+  computePosition,
   flip,
   hide,
   offset,
@@ -20,7 +21,7 @@ import {
   type ReferenceElement,
   type Side,
 } from '@floating-ui/react-dom';
-import { useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useEffectEvent, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { isShadowRoot } from '@/lib/crm/locate/composed';
 
 const VIEWPORT_PADDING = 8;
@@ -35,13 +36,11 @@ interface AnchoredOptions {
   along?: number;
   /** Whether the card may move to the opposite side when it does not fit. */
   flips?: boolean;
-  /** The floating element never changes size (a beacon): only the anchor's size is watched. */
-  fixedSize?: boolean;
 }
 
 export function useAnchoredFloating(
   anchor: Element | null,
-  { placement = 'bottom', gap = 10, along = 0, flips = true, fixedSize = false }: AnchoredOptions = {},
+  { placement = 'bottom', gap = 10, along = 0, flips = true }: AnchoredOptions = {},
 ) {
   const arrowRef = useRef<HTMLDivElement>(null);
   const [keptPlatform] = useState(platformKeepingClippingAncestors);
@@ -60,7 +59,7 @@ export function useAnchoredFloating(
     strategy: 'fixed',
     placement,
     elements: { reference: anchor },
-    whileElementsMounted: fixedSize ? followAnchorSize : followAnchor,
+    whileElementsMounted: followAnchor,
     platform: keptPlatform,
     middleware,
   });
@@ -83,6 +82,64 @@ export function useAnchoredFloating(
     /** The anchor is missing or no longer in the page. */
     gone,
   };
+}
+
+interface PinnedOptions {
+  placement: Placement;
+  /** Distance from the anchor; negative overlaps it. */
+  gap: number;
+  /** Shift along the anchor's edge. */
+  along: number;
+  /** The element's constant size in CSS pixels. */
+  size: number;
+}
+
+/** What a pinned element's own style must hold; the position itself is written by `usePinnedFloating`. */
+export const PINNED_STYLE: CSSProperties = { position: 'fixed', left: 0, top: 0 };
+
+/**
+ * Keeps a small element of constant size (a beacon) at its anchor without rendering: Floating UI
+ * computes each position and it is written to the element's style. A beacon moves with every
+ * layout shift of the CRM page, and a page has several beacons; a React render for each move
+ * cost more than the move (bench (b), DOM churn). Until its first position the element is
+ * invisible but measurable; while the anchor is clipped or scrolled away it is invisible and
+ * keeps its box, and `onClippedChange` hears each change (an open card closes).
+ */
+export function usePinnedFloating(
+  anchor: Element | null,
+  element: HTMLElement | null,
+  { placement, gap, along, size }: PinnedOptions,
+  onClippedChange: (clipped: boolean) => void,
+): void {
+  const reportClipped = useEffectEvent(onClippedChange);
+  useLayoutEffect(() => {
+    if (anchor === null || element === null || !anchor.isConnected) return;
+    const keptPlatform = platformKeepingClippingAncestors({ element, width: size, height: size });
+    const middleware = [offset({ mainAxis: gap, crossAxis: along }), shift({ padding: VIEWPORT_PADDING }), hide()];
+    let clipped: boolean | null = null;
+    let latest = 0;
+    let stopped = false;
+    element.style.visibility = 'hidden';
+    const update = (): void => {
+      const run = ++latest;
+      void computePosition(anchor, element, { strategy: 'fixed', placement, middleware, platform: keptPlatform }).then(({ x, y, middlewareData }) => {
+        if (stopped || run !== latest) return;
+        const ratio = window.devicePixelRatio || 1;
+        element.style.transform = `translate(${Math.round(x * ratio) / ratio}px, ${Math.round(y * ratio) / ratio}px)`;
+        const nowClipped = middlewareData.hide?.referenceHidden === true;
+        element.style.visibility = nowClipped ? 'hidden' : '';
+        if (nowClipped !== clipped) {
+          clipped = nowClipped;
+          reportClipped(nowClipped);
+        }
+      });
+    };
+    const stop = followAnchorSize(anchor, element, update);
+    return () => {
+      stopped = true;
+      stop();
+    };
+  }, [anchor, element, placement, gap, along, size]);
 }
 
 const cover = (padding: number): Middleware => ({
@@ -153,9 +210,11 @@ interface KeptClipping {
  * is still measured on every update; only which ones clip is kept (as `autoUpdate` keeps the
  * ancestors it listens to for scrolling). Hooks make one each, so it lives as long as the
  * overlay element. It stands in for the per-call cache `computePosition` passes as `_c`
- * (@floating-ui/dom 1.x `getClippingRect`).
+ * (@floating-ui/dom 1.x `getClippingRect`). With `fixed`, an element pinned by
+ * `usePinnedFloating`, it also knows that element's size and keeps its offset parent and
+ * direction.
  */
-function platformKeepingClippingAncestors(): Platform {
+function platformKeepingClippingAncestors(fixed?: { element: Element; width: number; height: number }): Platform {
   const kept = new WeakMap<Element, KeptClipping>();
   const cache = {
     get(element: Element): Element[] | undefined {
@@ -166,10 +225,34 @@ function platformKeepingClippingAncestors(): Platform {
       kept.set(element, { parents: composedParents(element), ancestors });
     },
   };
+  // The pinned element sits in Ombord's own overlay: what it is positioned against and its
+  // direction change only when it moves in the tree (into a modal and back), so they are kept
+  // for as long as its composed parents are the same. Each costs computed styles otherwise.
+  let own: { parents: Node[]; offsetParent?: ReturnType<Platform['getOffsetParent'] & {}>; rtl?: ReturnType<Platform['isRTL'] & {}> } | null = null;
+  const ownFacts = (element: Element) => {
+    if (own === null || !sameParents(element, own.parents)) own = { parents: composedParents(element) };
+    return own;
+  };
+  const isPinned = (element: unknown): element is Element => fixed !== undefined && element === fixed.element;
   return {
     ...platform,
     getClippingRect(options) {
       return platform.getClippingRect.call({ ...this, _c: cache }, options);
+    },
+    // An element of constant size is not measured: that reads its computed style, which forces
+    // a style recalculation whenever the CRM page changed since the last one.
+    getDimensions(element) {
+      return isPinned(element) && fixed !== undefined ? { width: fixed.width, height: fixed.height } : platform.getDimensions(element);
+    },
+    getOffsetParent(element, polyfill) {
+      if (!isPinned(element)) return platform.getOffsetParent(element, polyfill);
+      const facts = ownFacts(element);
+      return (facts.offsetParent ??= platform.getOffsetParent(element, polyfill));
+    },
+    isRTL(element) {
+      if (!isPinned(element)) return platform.isRTL(element);
+      const facts = ownFacts(element);
+      return (facts.rtl ??= platform.isRTL(element));
     },
   };
 }
