@@ -20,7 +20,7 @@ import { canGoBack, resumeTour, startTour, tourTransition, type TourEvent, type 
 /** What the session needs from the page and the extension. */
 export interface SessionPorts {
   /** Finds an anchor, waiting up to `timeoutMs` for a late render. */
-  locate(target: AnchorTarget, options: { timeoutMs: number; signal: AbortSignal; retryEveryMs?: number }): Promise<LocateResult>;
+  locate(target: AnchorTarget, options: { timeoutMs: number; signal: AbortSignal; retryEveryMs?: number; retryBackoff?: number }): Promise<LocateResult>;
   /** One attempt, no waiting (for matching an element the user just acted on). */
   locateNow(target: AnchorTarget): LocateResult;
   /**
@@ -99,6 +99,8 @@ const TIP_ANCHOR_TIMEOUT_MS = 8000;
 const TOUR_ANCHOR_TIMEOUT_MS = 8000;
 /** A beacon can appear a moment late; waiting for one must cost the page little. */
 const TIP_RETRY_MS = 400;
+/** …and less often the longer it has not appeared: the waits between retries are 0.4, 0.6, 0.9 s… */
+const TIP_RETRY_BACKOFF = 1.5;
 /** How often anchors on screen are checked for having been re-rendered away (LWC replaces nodes). */
 const REANCHOR_CHECK_MS = 1000;
 /** Typing is one action, not one per keystroke: input counts once the user pauses. */
@@ -271,7 +273,7 @@ export class GuidanceSession {
 
   private locateTip(tip: TrackedTip, { reportMissing }: { reportMissing: boolean }): void {
     const signal = AbortSignal.any([this.input.signal, tip.controller.signal]);
-    const options = { timeoutMs: TIP_ANCHOR_TIMEOUT_MS, signal, retryEveryMs: TIP_RETRY_MS };
+    const options = { timeoutMs: TIP_ANCHOR_TIMEOUT_MS, signal, retryEveryMs: TIP_RETRY_MS, retryBackoff: TIP_RETRY_BACKOFF };
     void this.input.ports.locate(tip.placed.item.anchor, options).then((result) => {
       if (signal.aborted) return;
       if (result.ok) {

@@ -294,6 +294,33 @@ describe('waiting for late renders', () => {
     expect(live.size).toBe(0);
   });
 
+  it.each([
+    [1, 250, 400],
+    [3, 480, 700],
+  ])('with retryBackoff %i, retries that keep failing come less often (found between %i and %i ms)', async (backoff, after, by) => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'] });
+    try {
+      page('<div class="windowViewMode-normal active" id="page"><div id="busy"></div></div>');
+      // The page keeps changing, so every wait ends in a retry.
+      const busy = setInterval(() => byId('busy')?.replaceChildren(document.createElement('span')), 10);
+      let foundAt = -1;
+      const start = performance.now();
+      void locateAnchor(phone, options({ timeoutMs: 2000, retryEveryMs: 100, retryBackoff: backoff })).then((result) => {
+        if (result.ok) foundAt = performance.now() - start;
+      });
+      await vi.advanceTimersByTimeAsync(250);
+      byId('page')?.insertAdjacentHTML('beforeend', sfField('Account', 'Phone', 'Phone', 'phone'));
+      await vi.advanceTimersByTimeAsync(700);
+      clearInterval(busy);
+      // Retries about every 100 ms (and a frame) find it at the next one; with waits growing
+      // threefold (100, 300 ms…) the retry after it comes ~300 ms after the one before.
+      expect(foundAt).toBeGreaterThan(after);
+      expect(foundAt).toBeLessThanOrEqual(by);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('finds an element rendered late inside an existing closed shadow root', async () => {
     const live = trackObservers();
     page('<div class="windowViewMode-normal active"><records-lwc-detail-panel id="host"></records-lwc-detail-panel></div>');

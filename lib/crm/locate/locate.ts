@@ -34,6 +34,12 @@ export interface LocateOptions {
    * tip's beacon can wait a little; a tour step the user is looking at should not.
    */
   retryEveryMs?: number;
+  /**
+   * After each retry, `retryEveryMs` grows by this factor (default 1: it stays). Something that
+   * has not appeared within a second is seldom a render away, and every retry re-reads what the
+   * page added meanwhile (on a page that keeps re-rendering, the whole layout each time).
+   */
+  retryBackoff?: number;
 }
 
 export type LocateOutcome = 'no_match' | 'invalid_selector' | 'inactive_page' | 'behind_modal' | 'hidden';
@@ -297,7 +303,8 @@ export async function locateAnchors(targets: readonly AnchorTarget[], options: L
   const canAppear = ({ target }: { target: AnchorTarget }) =>
     target.strategies.some((strategy) => search.applies(compileStrategy(strategy, search.doc)));
   const wait = pending.size > 0 && timeoutMs > 0 && [...pending.values()].some(canAppear);
-  const aborted = wait ? await waitForRenders(search, pending, results, timeoutMs, signal, options.retryEveryMs ?? 0) : false;
+  const retries = { everyMs: options.retryEveryMs ?? 0, backoff: Math.max(options.retryBackoff ?? 1, 1) };
+  const aborted = wait ? await waitForRenders(search, pending, results, timeoutMs, signal, retries) : false;
   for (const [i, { tried }] of pending) results[i] = failure(aborted ? 'aborted' : 'not_found', tried, timeoutMs);
   return results;
 }
@@ -319,7 +326,7 @@ function waitForRenders(
   results: LocateResult[],
   timeoutMs: number,
   signal: AbortSignal | undefined,
-  retryEveryMs: number,
+  retries: { everyMs: number; backoff: number },
 ): Promise<boolean> {
   const strategies = [...pending.values()].flatMap(({ target }) =>
     target.strategies.map((strategy) => compileStrategy(strategy, search.doc)),
@@ -337,10 +344,13 @@ function waitForRenders(
     let done = false;
     let scheduled = false;
     let lastRetry = 0;
+    let retryEveryMs = retries.everyMs;
 
     const retry = () => {
       scheduled = false;
       if (done) return;
+      // Each wait is `backoff` times the one before, from the second on: everyMs, ×b, ×b²…
+      if (lastRetry !== 0) retryEveryMs *= retries.backoff;
       lastRetry = performance.now();
       indexChanges();
       search.refreshScope();
