@@ -29,6 +29,11 @@ export interface SessionPorts {
    * so the ones it finds show in the first view; the others are searched for fully right after.
    */
   locateInDocument(targets: readonly AnchorTarget[]): LocateResult[];
+  /**
+   * Runs `callback` once what the session shows now is on screen: the page's next frame, then a
+   * task (the content script: requestAnimationFrame, then setTimeout). Default: a task.
+   */
+  afterPaint?(callback: () => void): void;
   /** Where the user's clicks and input are heard (the CRM document). */
   events: Pick<EventTarget, 'addEventListener'>;
   now(): Date;
@@ -255,7 +260,7 @@ export class GuidanceSession {
     }
     if (fresh.length === 0) return;
     // The anchors in the page's own tree are found at once, in time for the first view; the
-    // others are searched for in shadow roots, and waited for, in a task of their own.
+    // others are searched for in shadow roots, and waited for, once that view is on screen.
     const found = this.input.ports.locateInDocument(fresh.map((tip) => tip.placed.item.anchor));
     const missing = fresh.filter((tip, i) => {
       const result = found[i];
@@ -263,11 +268,13 @@ export class GuidanceSession {
       return !result?.ok;
     });
     if (missing.length > 0) {
-      setTimeout(() => {
+      const searchFully = () => {
         for (const tip of missing) {
           if (!this.input.signal.aborted && !tip.controller.signal.aborted) this.locateTip(tip, { reportMissing: true });
         }
-      }, 0);
+      };
+      if (this.input.ports.afterPaint) this.input.ports.afterPaint(searchFully);
+      else setTimeout(searchFully, 0);
     }
   }
 
