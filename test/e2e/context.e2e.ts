@@ -22,7 +22,7 @@ import {
   openPopupFor,
   openTab,
   readPopupContext,
-  recordContextReports,
+  recordMessages,
   type ExtensionBrowser,
 } from './harness';
 
@@ -32,7 +32,7 @@ let tabId: number;
 
 beforeAll(async () => {
   ext = await launchBrowser({ fixturePort: inject('fixturePort') });
-  await recordContextReports(ext);
+  await recordMessages(ext);
   ({ page, tabId } = await openTab(ext, lightning.home));
 });
 

@@ -10,7 +10,18 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { LocateReport } from '../../lib/crm/locate';
 import { overlayAxeViolations } from './axe';
 import { ACTIVE_PAGE, lightning, SF_IDS, STRICT_CSP_ORIGIN } from './fixture-data';
-import { guidancePanel, isTabMessageError, launcher, launchBrowser, openTab, sendToTab, waitForContentScript, type ExtensionBrowser } from './harness';
+import {
+  guidancePanel,
+  isTabMessageError,
+  launcher,
+  launchBrowser,
+  messagesOf,
+  openTab,
+  recordMessages,
+  sendToTab,
+  waitForContentScript,
+  type ExtensionBrowser,
+} from './harness';
 
 const salesforcePack = JSON.parse(readFileSync(new URL('../../content/packs/salesforce-lightning.json', import.meta.url), 'utf8')) as {
   items: Array<{ id: string; kind: string; title: { en: string }; wiifm?: { minutesSaved: number } }>;
@@ -176,6 +187,21 @@ describe('a tour', () => {
 });
 
 describe('the overlay', () => {
+  it('has its guidance asked for once per page load, before the page is parsed', async () => {
+    await recordMessages(ext);
+    // The launcher shows once the overlay has its guidance.
+    const { page, tabId } = await open(lightning.record('Account', SF_IDS.acme));
+    const asked = await messagesOf(ext, tabId, 'guidance:load');
+    const parsedAt = await page.evaluate(() => {
+      const [navigation] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
+      return performance.timeOrigin + (navigation?.domContentLoadedEventStart ?? Number.NaN);
+    });
+    // One question, from the document_start script, which the CRM content script's answer came from.
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.at).toBeLessThan(parsedAt);
+    await page.close();
+  });
+
   it('works on a page with a strict Content-Security-Policy', async () => {
     const url = `${STRICT_CSP_ORIGIN}/lightning/r/Account/${SF_IDS.acme}/view`;
     const { page } = await open(url);

@@ -213,35 +213,49 @@ export async function backgroundContextOf(ext: ExtensionBrowser, tabId: number):
   return (context ?? null) as CrmContext | null;
 }
 
-export interface ContextReport {
+/** A message a content script sent the background, as `recordMessages` saw it arrive. */
+export interface RecordedMessage {
+  type: string;
   tabId: number | null;
-  context: CrmContext | null;
+  /** When it arrived in the service worker: ms since the epoch (comparable with a page's `performance.timeOrigin + t`). */
+  at: number;
+  /** `context:changed` only. */
+  context?: CrmContext | null;
 }
 
 /**
- * Records every `context:changed` message content scripts send, with a second `runtime.onMessage`
+ * Records every message content scripts send the background, with a second `runtime.onMessage`
  * listener in the service worker that never answers (the extension's own listener does).
  */
-export async function recordContextReports(ext: ExtensionBrowser): Promise<void> {
+export async function recordMessages(ext: ExtensionBrowser): Promise<void> {
   await ext.serviceWorker.evaluate(() => {
-    const scope = globalThis as unknown as ChromeGlobal & { ombordE2eContextReports?: ContextReport[] };
-    if (scope.ombordE2eContextReports) return;
-    const reports: ContextReport[] = [];
-    scope.ombordE2eContextReports = reports;
+    const scope = globalThis as unknown as ChromeGlobal & { ombordE2eMessages?: RecordedMessage[] };
+    if (scope.ombordE2eMessages) return;
+    const messages: RecordedMessage[] = [];
+    scope.ombordE2eMessages = messages;
     scope.chrome.runtime.onMessage.addListener((message, sender) => {
       const envelope = message as { type?: unknown; data?: { context?: CrmContext | null } };
-      if (envelope.type === 'context:changed') reports.push({ tabId: sender.tab?.id ?? null, context: envelope.data?.context ?? null });
+      if (typeof envelope.type !== 'string') return undefined;
+      const at = performance.timeOrigin + performance.now();
+      const recorded: RecordedMessage = { type: envelope.type, tabId: sender.tab?.id ?? null, at };
+      if (envelope.type === 'context:changed') recorded.context = envelope.data?.context ?? null;
+      messages.push(recorded);
       return undefined;
     });
   });
 }
 
-/** The `context:changed` reports from `tabId` since `recordContextReports`. */
-export async function contextReportsOf(ext: ExtensionBrowser, tabId: number): Promise<(CrmContext | null)[]> {
-  const reports = await ext.serviceWorker.evaluate(
-    () => (globalThis as unknown as { ombordE2eContextReports?: ContextReport[] }).ombordE2eContextReports ?? [],
+/** The messages of `type` from `tabId` since `recordMessages`. */
+export async function messagesOf(ext: ExtensionBrowser, tabId: number, type: string): Promise<RecordedMessage[]> {
+  const messages = await ext.serviceWorker.evaluate(
+    () => (globalThis as unknown as { ombordE2eMessages?: RecordedMessage[] }).ombordE2eMessages ?? [],
   );
-  return reports.filter((report) => report.tabId === tabId).map((report) => report.context);
+  return messages.filter((message) => message.tabId === tabId && message.type === type);
+}
+
+/** The contexts `tabId` reported (`context:changed`) since `recordMessages`. */
+export async function contextReportsOf(ext: ExtensionBrowser, tabId: number): Promise<(CrmContext | null)[]> {
+  return (await messagesOf(ext, tabId, 'context:changed')).map((message) => message.context ?? null);
 }
 
 /** The popup for a tab, opened as a page: `popup.html?tabId=N` (in the foreground: bring the CRM page back before clicking in it). */
