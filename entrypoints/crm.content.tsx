@@ -230,6 +230,7 @@ export default defineContentScript({
             locate: (target, options) => locateAnchor(target, { ...locateOptions(), ...options }),
             locateNow: (target) => findAnchorNow(target, locateOptions()),
             locateInDocument: (targets) => findAnchorsNow(targets, { ...locateOptions(), pierceShadowRoots: false }),
+            // A tab in the background draws no frames: its remaining tips are searched for when it is shown.
             afterPaint: (callback) => requestAnimationFrame(() => setTimeout(callback, 0)),
             events: document,
             now: () => new Date(),
