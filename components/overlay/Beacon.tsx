@@ -5,7 +5,7 @@
  */
 import { useEffect, useEffectEvent, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import type { Translate } from '@/lib/i18n';
-import { PINNED_STYLE, usePinnedFloating } from './floating';
+import { isAnchorGone, PINNED_STYLE, usePinnedFloating } from './floating';
 import { focusQuietly } from './focus';
 import { Tooltip, type LocalizedWiifm } from './Tooltip';
 
@@ -46,7 +46,7 @@ export function Beacon({ anchor, title, body, wiifm, t, onGotIt, onSnooze, onDon
   // Centred on the anchor's top-right corner, like a badge: it marks the element without
   // covering the controls next to it, whatever the layout around it.
   usePinnedFloating(anchor, beacon, BEACON_PLACEMENT, setHidden);
-  const gone = anchor === null || !anchor.isConnected;
+  const gone = isAnchorGone(anchor);
 
   const isOpen = open !== null && !hidden;
   const reportOpen = useEffectEvent(() => onOpen?.());

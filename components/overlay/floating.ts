@@ -242,7 +242,7 @@ function platformKeepingClippingAncestors(fixed?: { element: Element; width: num
     // An element of constant size is not measured: that reads its computed style, which forces
     // a style recalculation whenever the CRM page changed since the last one.
     getDimensions(element) {
-      return isPinned(element) && fixed !== undefined ? { width: fixed.width, height: fixed.height } : platform.getDimensions(element);
+      return fixed !== undefined && element === fixed.element ? { width: fixed.width, height: fixed.height } : platform.getDimensions(element);
     },
     getOffsetParent(element, polyfill) {
       if (!isPinned(element)) return platform.getOffsetParent(element, polyfill);
@@ -282,6 +282,7 @@ function untilPositioned(styles: CSSProperties, isPositioned: boolean): CSSPrope
   return isPositioned ? styles : { ...styles, visibility: 'hidden' };
 }
 
-function isAnchorGone(anchor: Element | null): boolean {
+/** No anchor, or one no longer in the page. */
+export function isAnchorGone(anchor: Element | null): boolean {
   return anchor === null || !anchor.isConnected;
 }

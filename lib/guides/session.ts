@@ -262,10 +262,11 @@ export class GuidanceSession {
     // The anchors in the page's own tree are found at once, in time for the first view; the
     // others are searched for in shadow roots, and waited for, once that view is on screen.
     const found = this.input.ports.locateInDocument(fresh.map((tip) => tip.placed.item.anchor));
-    const missing = fresh.filter((tip, i) => {
+    const missing: TrackedTip[] = [];
+    fresh.forEach((tip, i) => {
       const result = found[i];
       if (result?.ok) tip.anchor = result.element;
-      return !result?.ok;
+      else missing.push(tip);
     });
     if (missing.length > 0) {
       const searchFully = () => {
