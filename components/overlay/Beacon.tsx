@@ -41,14 +41,9 @@ export function Beacon({ anchor, title, body, wiifm, t, onGotIt, onSnooze, onDon
   const closeTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   // Focus we give back to the dot after Esc must not reopen the card.
   const refocusing = useRef(false);
-  // Clipped or scrolled away: invisible (usePinnedFloating sees to that), and its card closes.
-  const [hidden, setHidden] = useState(false);
-  // Centred on the anchor's top-right corner, like a badge: it marks the element without
-  // covering the controls next to it, whatever the layout around it.
-  usePinnedFloating(anchor, beacon, BEACON_PLACEMENT, setHidden);
   const gone = isAnchorGone(anchor);
 
-  const isOpen = open !== null && !hidden;
+  const isOpen = open !== null;
   const reportOpen = useEffectEvent(() => onOpen?.());
   useEffect(() => {
     if (isOpen) reportOpen();
@@ -64,6 +59,15 @@ export function Beacon({ anchor, title, body, wiifm, t, onGotIt, onSnooze, onDon
       refocusing.current = false;
     }
   };
+  // Centred on the anchor's top-right corner, like a badge: it marks the element without
+  // covering the controls next to it, whatever the layout around it. Clipped or scrolled away,
+  // the dot is invisible (usePinnedFloating sees to that) and an open card closes. A closed one
+  // renders nothing: anchors in a cached Lightning page are clipped, and back, at every switch
+  // between pages, and a render per switch and beacon is work on the CRM's time (bench (b)).
+  usePinnedFloating(anchor, beacon, BEACON_PLACEMENT, (clipped) => {
+    if (clipped && open !== null) close({ refocus: false });
+  });
+
   const focusIsInside = () => {
     const root = groupRef.current?.getRootNode() as Document | ShadowRoot | undefined;
     return root?.activeElement != null && (groupRef.current?.contains(root.activeElement) ?? false);

@@ -61,6 +61,55 @@ describe('usePinnedFloating (beacons)', () => {
   });
 });
 
+describe('usePinnedFloating after the first position', () => {
+  const renderBeacon = (anchor: Element) =>
+    render(<Beacon anchor={anchor} title="Log a call" body="From the record." t={translate} onGotIt={vi.fn()} onSnooze={vi.fn()} onDontShowAgain={vi.fn()} />);
+
+  it('writes later moves in the next animation frame, all beacons together', async () => {
+    const first = createAnchor();
+    const second = document.createElement('button');
+    document.body.append(second);
+    renderBeacon(first);
+    renderBeacon(second);
+    const beacons = () => [...document.querySelectorAll<HTMLElement>('.ob-beacon')];
+    await waitFor(() => expect(beacons().map((beacon) => beacon.style.transform)).toEqual(['translate(168px, 88px)', 'translate(168px, 88px)']));
+
+    const frames: FrameRequestCallback[] = [];
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback));
+    vi.mocked(Element.prototype.getBoundingClientRect).mockImplementation(function (this: Element) {
+      return this === document.documentElement
+        ? DOMRect.fromRect({ x: 0, y: 0, width: 1024, height: 768 })
+        : DOMRect.fromRect({ x: 300, y: 200, width: 80, height: 24 });
+    });
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(frames).toHaveLength(1));
+    // Measured, not yet written: one frame for both.
+    expect(beacons().map((beacon) => beacon.style.transform)).toEqual(['translate(168px, 88px)', 'translate(168px, 88px)']);
+    act(() => frames[0]?.(performance.now()));
+    expect(beacons().map((beacon) => beacon.style.transform)).toEqual(['translate(368px, 188px)', 'translate(368px, 188px)']);
+  });
+
+  it('hides the beacon without measuring while its anchor is not rendered, and shows it again', async () => {
+    const anchor = createAnchor();
+    renderBeacon(anchor);
+    const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
+    await waitFor(() => expect(beacon()?.style.transform).toMatch(/^translate\(/));
+    expect(beacon()?.style.visibility).toBe('');
+
+    // A cached Lightning page that is not shown: display: none above the anchor.
+    const rects = vi.spyOn(anchor, 'getClientRects').mockReturnValue([] as unknown as DOMRectList);
+    const measured = vi.mocked(Element.prototype.getBoundingClientRect);
+    measured.mockClear();
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(beacon()?.style.visibility).toBe('hidden'));
+    expect(measured.mock.contexts.includes(anchor)).toBe(false);
+
+    rects.mockRestore();
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(beacon()?.style.visibility).toBe(''));
+  });
+});
+
 describe('Beacon with its anchor clipped away', () => {
   it('stays in the page but invisible, and out of reach', async () => {
     const anchor = createAnchor();
@@ -70,5 +119,26 @@ describe('Beacon with its anchor clipped away', () => {
     await waitFor(() => expect(beacon()?.style.visibility).toBe('hidden'));
     expect(beacon()?.hasAttribute('hidden')).toBe(false);
     expect(screen.queryByRole('button', { name: 'Tip: Log a call' })).toBeNull();
+  });
+});
+
+describe('Beacon whose anchor is clipped away while its card is open', () => {
+  it('closes the card, and it stays closed when the anchor is back', async () => {
+    const anchor = createAnchor();
+    render(<Beacon anchor={anchor} title="Log a call" body="From the record." t={translate} onGotIt={vi.fn()} onSnooze={vi.fn()} onDontShowAgain={vi.fn()} />);
+    const button = await screen.findByRole('button', { name: 'Tip: Log a call' });
+    await waitFor(() => expect(button.style.visibility).toBe(''));
+    act(() => button.click());
+    expect(await screen.findByRole('dialog', { name: 'Log a call' })).toBeTruthy();
+
+    clippingBox().append(anchor);
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Log a call' })).toBeNull());
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+
+    document.body.append(anchor);
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(button.style.visibility).toBe(''));
+    expect(screen.queryByRole('dialog', { name: 'Log a call' })).toBeNull();
   });
 });

@@ -102,8 +102,14 @@ export const PINNED_STYLE: CSSProperties = { position: 'fixed', left: 0, top: 0 
  * computes each position and it is written to the element's style. A beacon moves with every
  * layout shift of the CRM page, and a page has several beacons; a React render for each move
  * cost more than the move (bench (b), DOM churn). Until its first position the element is
- * invisible but measurable; while the anchor is clipped or scrolled away it is invisible and
- * keeps its box, and `onClippedChange` hears each change (an open card closes).
+ * invisible but measurable; while the anchor is clipped, scrolled away or not rendered at all
+ * (in a cached Lightning page that is not shown) it is invisible and keeps its box, and
+ * `onClippedChange` hears each change (an open card closes).
+ *
+ * The first position is written at once, so the element shows in the next frame. Later ones are
+ * written just before the next frame, all elements' together (`writeBeforeNextFrame`): written as
+ * each is computed, one element's write made the next one's measuring recalculate style, and the
+ * writes after a frame cost another style recalculation of their own.
  */
 export function usePinnedFloating(
   anchor: Element | null,
@@ -119,19 +125,35 @@ export function usePinnedFloating(
     let clipped: boolean | null = null;
     let latest = 0;
     let stopped = false;
+    let transform: string | null = null;
     element.style.visibility = 'hidden';
+    const place = (nowClipped: boolean, nextTransform: string | null): void => {
+      const write = (): void => {
+        if (stopped) return;
+        if (nextTransform !== null) element.style.transform = nextTransform;
+        element.style.visibility = nowClipped ? 'hidden' : '';
+      };
+      if (clipped === null) write();
+      else writeBeforeNextFrame(element, write);
+      if (nextTransform !== null) transform = nextTransform;
+      if (nowClipped !== clipped) {
+        clipped = nowClipped;
+        reportClipped(nowClipped);
+      }
+    };
     const update = (): void => {
       const run = ++latest;
+      // Not rendered (display: none somewhere above it, or detached): nothing to measure, and
+      // nothing to point at. Lightning hides a cached page this way at every switch of pages.
+      if (anchor.getClientRects().length === 0) {
+        place(true, null);
+        return;
+      }
       void computePosition(anchor, element, { strategy: 'fixed', placement, middleware, platform: keptPlatform }).then(({ x, y, middlewareData }) => {
         if (stopped || run !== latest) return;
         const ratio = window.devicePixelRatio || 1;
-        element.style.transform = `translate(${Math.round(x * ratio) / ratio}px, ${Math.round(y * ratio) / ratio}px)`;
-        const nowClipped = middlewareData.hide?.referenceHidden === true;
-        element.style.visibility = nowClipped ? 'hidden' : '';
-        if (nowClipped !== clipped) {
-          clipped = nowClipped;
-          reportClipped(nowClipped);
-        }
+        const next = `translate(${Math.round(x * ratio) / ratio}px, ${Math.round(y * ratio) / ratio}px)`;
+        place(middlewareData.hide?.referenceHidden === true, next === transform ? null : next);
       });
     };
     const stop = followAnchorSize(anchor, element, update);
@@ -140,6 +162,25 @@ export function usePinnedFloating(
       stop();
     };
   }, [anchor, element, placement, gap, along, size]);
+}
+
+/** Style writes waiting for the next frame, by element: the latest one for each. */
+const writesBeforeFrame = new Map<HTMLElement, () => void>();
+
+/**
+ * Runs `write` in the next animation frame, with the other elements' writes and after the
+ * measuring that led to them. A tab in the background draws no frames: its writes wait, and
+ * only the latest one per element is kept.
+ */
+function writeBeforeNextFrame(element: HTMLElement, write: () => void): void {
+  if (writesBeforeFrame.size === 0) {
+    requestAnimationFrame(() => {
+      const writes = [...writesBeforeFrame.values()];
+      writesBeforeFrame.clear();
+      for (const run of writes) run();
+    });
+  }
+  writesBeforeFrame.set(element, write);
 }
 
 const cover = (padding: number): Middleware => ({
