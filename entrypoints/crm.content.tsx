@@ -7,12 +7,13 @@ import { detectCrmContextFromPage } from '@/lib/crm';
 import type { CrmContext } from '@/lib/crm/context';
 import { CRM_HOST_PATTERNS, NON_ORG_HOST_PATTERNS } from '@/lib/crm/hosts';
 import {
+  anchorFinder,
   anchorTargetProblem,
   describeLocateResult,
-  findAnchorNow,
   findAnchorsNow,
   isAnchorTarget,
   locateAnchor,
+  locateAnchors,
   type LocateReport,
 } from '@/lib/crm/locate';
 import { watchCrmContext } from '@/lib/crm/watch';
@@ -228,7 +229,8 @@ export default defineContentScript({
           signal,
           ports: {
             locate: (target, options) => locateAnchor(target, { ...locateOptions(), ...options }),
-            locateNow: (target) => findAnchorNow(target, locateOptions()),
+            locateAll: (targets, options, onResult) => locateAnchors(targets, { ...locateOptions(), ...options }, onResult),
+            finder: () => anchorFinder(locateOptions()),
             locateInDocument: (targets) => findAnchorsNow(targets, { ...locateOptions(), pierceShadowRoots: false }),
             // A tab in the background draws no frames: its remaining tips are searched for when it is shown.
             afterPaint: (callback) => requestAnimationFrame(() => setTimeout(callback, 0)),

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProgressEvent } from '../api/progress';
 import { detectCrmContext } from '../crm';
 import type { CrmContext } from '../crm/context';
-import { findAnchorNow, findAnchorsNow, locateAnchor } from '../crm/locate';
+import { anchorFinder, findAnchorsNow, locateAnchor, locateAnchors } from '../crm/locate';
 import { ProgressEventLog } from '../progress/log';
 import { ContentPackSchema, type ContentPack } from './pack';
 import { GuidanceSession } from './session';
@@ -121,7 +121,8 @@ describe('GuidanceSession', () => {
       signal,
       ports: {
         locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
-        locateNow: (target) => findAnchorNow(target, { document, crm: 'salesforce' }),
+        locateAll: (targets, options, onResult) => locateAnchors(targets, { document, crm: 'salesforce', ...options }, onResult),
+        finder: () => anchorFinder({ document, crm: 'salesforce' }),
         locateInDocument: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce', pierceShadowRoots: false }),
         events: document,
         now: () => new Date(),
@@ -143,6 +144,22 @@ describe('GuidanceSession', () => {
     const missing = stored.filter((event) => event.type === 'anchor_missing');
     expect(missing).toHaveLength(1);
     expect(missing[0]).toMatchObject({ itemId: 'missing-tip', strategiesTried: ['salesforceField Account.NoSuchField__c (no_match)'] });
+  });
+
+  it('shows a tip whose anchor renders late as soon as it is there, while another still waits', async () => {
+    const item = document.querySelector('records-record-layout-item[field-label="Phone"]') as Element;
+    item.remove();
+    const session = open();
+    await settle();
+    expect(session.getView().tips).toHaveLength(0);
+    document.querySelector('.windowViewMode-normal')?.append(item);
+    await vi.waitFor(async () => {
+      await vi.advanceTimersByTimeAsync(100);
+      expect(session.getView().tips.map((tip) => tip.title)).toEqual(['Call from here']);
+    });
+    expect(stored.filter((event) => event.type === 'anchor_missing')).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(9000);
+    expect(stored.filter((event) => event.type === 'anchor_missing').map((event) => event.itemId)).toEqual(['missing-tip']);
   });
 
   it('shows light-DOM anchors in the first view and looks into shadow roots in the next task', async () => {
@@ -217,7 +234,8 @@ describe('GuidanceSession', () => {
       signal: leave.signal,
       ports: {
         locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
-        locateNow: (target) => findAnchorNow(target, { document, crm: 'salesforce' }),
+        locateAll: (targets, options, onResult) => locateAnchors(targets, { document, crm: 'salesforce', ...options }, onResult),
+        finder: () => anchorFinder({ document, crm: 'salesforce' }),
         locateInDocument: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce', pierceShadowRoots: false }),
         events: document,
         now: () => new Date(),
@@ -275,6 +293,31 @@ describe('GuidanceSession', () => {
     expect(stored.filter((event) => event.type === 'checklist_item_done').map((event) => 'taskId' in event && event.taskId)).toContain(
       'finish-tour',
     );
+  });
+
+  it('counts typing as one input once it settles, and settles it at once when the user types in another field', async () => {
+    const session = open();
+    await settle();
+    session.startTour('update-tour');
+    await settle();
+    document.getElementById('edit')?.click();
+    await settle();
+    expect(session.getView().tour).toMatchObject({ title: 'Phone' });
+    const input = document.getElementById('phone-input') as HTMLInputElement;
+    const type = (field: HTMLInputElement) => field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    // Still typing: a keystroke every half second keeps the step open.
+    for (let i = 0; i < 4; i++) {
+      type(input);
+      await vi.advanceTimersByTimeAsync(500);
+    }
+    expect(session.getView().tour).toMatchObject({ title: 'Phone' });
+    // On to another field: the typing in Phone counts now, not 800 ms later.
+    const other = document.createElement('input');
+    document.querySelector('.windowViewMode-normal')?.append(other);
+    type(other);
+    // The next step's anchor is missing: it is skipped after its 50 ms wait.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(session.getView().tour).toMatchObject({ title: 'Go on' });
   });
 
   it('closing a tour records why; nothing is recorded after the user left', async () => {

@@ -6,7 +6,7 @@
  * one session per distinct context and aborts it when the user leaves.
  */
 import type { CrmContext } from '../crm/context';
-import { describeStrategy, type AnchorTarget, type LocateResult } from '../crm/locate';
+import { describeStrategy, mayLocateAmong, type AnchorTarget, type LocateResult } from '../crm/locate';
 import type { NewProgressEvent, ProgressEvent } from '../api/progress';
 import { newProgressEvent, toProgressContext } from '../progress/new-event';
 import { checklistDone, deriveProgressState, itemProgress, type ProgressState } from '../progress/state';
@@ -17,12 +17,28 @@ import type { Announcement, ContentPack, GuideItem, LocalizedText, Tip, Tour } f
 import { selectGuidance, type GuidanceSelection, type GuidanceUser, type PlacedItem } from './select';
 import { canGoBack, resumeTour, startTour, tourTransition, type TourEvent, type TourRun, type TourTransition } from './tour';
 
+/** How long and how often a locate waits for late renders. */
+export interface WaitOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  retryEveryMs?: number;
+  retryBackoff?: number;
+}
+
 /** What the session needs from the page and the extension. */
 export interface SessionPorts {
   /** Finds an anchor, waiting up to `timeoutMs` for a late render. */
-  locate(target: AnchorTarget, options: { timeoutMs: number; signal: AbortSignal; retryEveryMs?: number; retryBackoff?: number }): Promise<LocateResult>;
-  /** One attempt, no waiting (for matching an element the user just acted on). */
-  locateNow(target: AnchorTarget): LocateResult;
+  locate(target: AnchorTarget, options: WaitOptions): Promise<LocateResult>;
+  /**
+   * Finds each anchor, waiting up to `timeoutMs` for late renders, with one search of the page
+   * for all of them; `onResult` hears each one's result as soon as it is known.
+   */
+  locateAll(targets: readonly AnchorTarget[], options: WaitOptions, onResult: (index: number, result: LocateResult) => void): Promise<unknown>;
+  /**
+   * One attempt per target asked about, no waiting, sharing one search (for matching the element
+   * the user just acted on against several anchors, in one event handler).
+   */
+  finder(): (target: AnchorTarget) => LocateResult;
   /**
    * One attempt per target, no waiting, in the document's own tree only: not in shadow roots,
    * which takes a walk over every element of the page. The cheap first look for a page's tips,
@@ -113,6 +129,13 @@ const INPUT_SETTLE_MS = 800;
 
 const itemKey = (packId: string, itemId: string): string => JSON.stringify([packId, itemId]);
 
+interface Typing {
+  /** The latest keystroke's path: the field first. */
+  path: EventTarget[];
+  lastAt: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
 interface TrackedTip {
   placed: PlacedItem<Tip>;
   anchor: Element | null;
@@ -135,7 +158,8 @@ export class GuidanceSession {
   private readonly announcementsSeen = new Set<string>();
   private readonly announcementsClosed = new Set<string>();
   private view: OverlayView;
-  private inputTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Typing in one field, until it settles (`INPUT_SETTLE_MS` without a keystroke there). */
+  private typing: Typing | null = null;
 
   constructor(input: GuidanceSessionInput) {
     this.input = input;
@@ -269,28 +293,41 @@ export class GuidanceSession {
       else missing.push(tip);
     });
     if (missing.length > 0) {
-      const searchFully = () => {
-        for (const tip of missing) {
-          if (!this.input.signal.aborted && !tip.controller.signal.aborted) this.locateTip(tip, { reportMissing: true });
-        }
-      };
+      const searchFully = () => this.locateTips(missing, { reportMissing: true });
       if (this.input.ports.afterPaint) this.input.ports.afterPaint(searchFully);
       else setTimeout(searchFully, 0);
     }
   }
 
-  private locateTip(tip: TrackedTip, { reportMissing }: { reportMissing: boolean }): void {
-    const signal = AbortSignal.any([this.input.signal, tip.controller.signal]);
+  /**
+   * Finds the tips' anchors, waiting for late renders. They wait together: each waiting search
+   * walks the whole page once and then indexes what the page re-renders, so one search per tip
+   * multiplied that work on the CRM's time (bench (b), DOM churn). The wait ends early once every
+   * tip in it is dismissed, snoozed or looked for afresh.
+   */
+  private locateTips(tips: readonly TrackedTip[], { reportMissing }: { reportMissing: boolean }): void {
+    const waiting = tips.filter((tip) => !tip.controller.signal.aborted);
+    if (waiting.length === 0 || this.input.signal.aborted) return;
+    const batch = new AbortController();
+    const onTipAborted = () => {
+      if (waiting.every((tip) => tip.controller.signal.aborted)) batch.abort();
+    };
+    for (const tip of waiting) tip.controller.signal.addEventListener('abort', onTipAborted, { once: true, signal: batch.signal });
+    const signal = AbortSignal.any([this.input.signal, batch.signal]);
     const options = { timeoutMs: TIP_ANCHOR_TIMEOUT_MS, signal, retryEveryMs: TIP_RETRY_MS, retryBackoff: TIP_RETRY_BACKOFF };
-    void this.input.ports.locate(tip.placed.item.anchor, options).then((result) => {
-      if (signal.aborted) return;
-      if (result.ok) {
-        tip.anchor = result.element;
-        this.publish();
-      } else if (result.reason === 'not_found' && reportMissing) {
-        this.reportMissing(tip.placed, undefined, result, TIP_ANCHOR_TIMEOUT_MS);
-      }
-    });
+    const targets = waiting.map((tip) => tip.placed.item.anchor);
+    void this.input.ports
+      .locateAll(targets, options, (i, result) => {
+        const tip = waiting[i];
+        if (tip === undefined || this.input.signal.aborted || tip.controller.signal.aborted) return;
+        if (result.ok) {
+          tip.anchor = result.element;
+          this.publish();
+        } else if (result.reason === 'not_found' && reportMissing) {
+          this.reportMissing(tip.placed, undefined, result, TIP_ANCHOR_TIMEOUT_MS);
+        }
+      })
+      .finally(() => batch.abort());
   }
 
   /**
@@ -298,15 +335,17 @@ export class GuidanceSession {
    * now and then (a property read each) and found again when they were replaced.
    */
   private reanchor(): void {
-    let changed = false;
+    const replaced: TrackedTip[] = [];
     for (const tip of this.tips.values()) {
       if (tip.anchor === null || tip.anchor.isConnected) continue;
-      changed = true;
       tip.anchor = null;
       tip.controller.abort();
       tip.controller = new AbortController();
-      this.locateTip(tip, { reportMissing: false });
+      replaced.push(tip);
     }
+    this.locateTips(replaced, { reportMissing: false });
+    // Those found at once are already in their views; the others are gone until found.
+    if (replaced.length > 0) this.publish();
     const current = this.tour;
     if (current?.run.phase === 'showing' && current.anchor !== null && !current.anchor.isConnected) {
       const step = current.tour.steps[current.run.stepIndex];
@@ -320,7 +359,6 @@ export class GuidanceSession {
         this.publish();
       });
     }
-    if (changed) this.publish();
   }
 
   /** Resumes the running tour that applies here, unless one is already on screen. */
@@ -397,6 +435,7 @@ export class GuidanceSession {
   private onUserAction(action: 'click' | 'input', event: Event): void {
     const path = event.composedPath();
     const hit = (element: Element | null): boolean => element !== null && path.includes(element);
+    const onAnchor = this.anchorHitTest(path);
 
     const current = this.tour;
     if (current?.run.phase === 'showing') {
@@ -408,8 +447,7 @@ export class GuidanceSession {
     for (const tip of this.tips.values()) {
       const adoption = tip.placed.item.adoption;
       if (tip.adopted || adoption?.on !== action) continue;
-      const element = adoption.anchor ? this.elementOf(adoption.anchor) : tip.anchor;
-      if (!hit(element)) continue;
+      if (!(adoption.anchor ? onAnchor(adoption.anchor) : hit(tip.anchor))) continue;
       // One adoption per tip per visit: a double click or a retyped value is still one use.
       tip.adopted = true;
       adopted.push({ type: 'tip_adopted', ...this.base(tip.placed), minutesSaved: tip.placed.item.wiifm?.minutesSaved ?? 0 });
@@ -420,24 +458,73 @@ export class GuidanceSession {
       kind: 'action',
       on: action,
       context: this.input.context,
-      anchorMatched: (anchor) => hit(this.elementOf(anchor)),
+      anchorMatched: onAnchor,
     });
   }
 
+  /**
+   * Typing counts as one input action once it settles. A keystroke in the same field only notes
+   * its time, with no timer to clear and set again (typing is the CRM's busiest moment, and a
+   * timer per keystroke was most of this handler's cost). Typing in another field settles the
+   * one before at once.
+   */
   private onInput(event: Event): void {
+    const at = this.input.ports.now().getTime();
     // Keep the path now: by the time typing settles, the event has finished dispatching.
     const path = event.composedPath();
-    clearTimeout(this.inputTimer);
-    this.inputTimer = setTimeout(
-      () => this.guard(() => this.onUserAction('input', { composedPath: () => path } as Event)),
-      INPUT_SETTLE_MS,
-    );
+    const typing = this.typing;
+    if (typing !== null && typing.path[0] === path[0]) {
+      typing.path = path;
+      typing.lastAt = at;
+      return;
+    }
+    if (typing !== null) this.settleTyping(typing);
+    const next: Typing = { path, lastAt: at, timer: undefined };
+    const wait = (delay: number) => {
+      next.timer = setTimeout(() => {
+        const quiet = this.input.ports.now().getTime() - next.lastAt;
+        if (quiet < INPUT_SETTLE_MS) wait(INPUT_SETTLE_MS - quiet);
+        else this.settleTyping(next);
+      }, delay);
+    };
+    wait(INPUT_SETTLE_MS);
+    this.typing = next;
   }
 
-  private elementOf(anchor: AnchorTarget): Element | null {
-    const result = this.input.ports.locateNow(anchor);
-    return result.ok ? result.element : null;
+  private settleTyping(typing: Typing): void {
+    clearTimeout(typing.timer);
+    if (this.typing === typing) this.typing = null;
+    const { path } = typing;
+    this.guard(() => this.onUserAction('input', { composedPath: () => path } as Event));
   }
+
+
+  /**
+   * Whether a user action (its composed path) was on an anchor. Most actions concern none, and
+   * an anchor that is not on the page costs a walk of the whole page to look for, on every
+   * click and every field typed in: only anchors that an element of the path could be are
+   * looked for, each once per action, all in one search.
+   */
+  private anchorHitTest(path: readonly EventTarget[]): (anchor: AnchorTarget) => boolean {
+    const elements = path.filter((target): target is Element => (target as Partial<Node>).nodeType === Node.ELEMENT_NODE);
+    let find: ((target: AnchorTarget) => LocateResult) | null = null;
+    const known = new Map<AnchorTarget, boolean>();
+    return (anchor) => {
+      let onIt = known.get(anchor);
+      if (onIt === undefined) {
+        onIt = false;
+        if (mayLocateAmong(anchor, elements)) {
+          find ??= this.input.ports.finder();
+          const result = find(anchor);
+          onIt = result.ok && path.includes(result.element);
+        }
+        known.set(anchor, onIt);
+      }
+      return onIt;
+    };
+  }
+
+
 
   /** Records `checklist_item_done` for the tasks an activity completes that are not done yet. */
   private observe(activity: ObservedActivity, onlyPack?: string): void {
@@ -592,7 +679,8 @@ export class GuidanceSession {
   }
 
   private dispose(): void {
-    clearTimeout(this.inputTimer);
+    clearTimeout(this.typing?.timer);
+    this.typing = null;
     for (const tip of this.tips.values()) tip.controller.abort();
     this.tour?.controller.abort();
     this.listeners.clear();

@@ -8,10 +8,12 @@ export type { AnchorStrategy, AnchorStrategyKind, AnchorTarget } from './target'
 export { anchorTargetProblem, isAnchorTarget } from './shape';
 export {
   DEFAULT_TIMEOUT_MS,
+  anchorFinder,
   findAnchorNow,
   findAnchorsNow,
   locateAnchor,
   locateAnchors,
+  mayLocateAmong,
   type LocateFailureReason,
   type LocateOptions,
   type LocateOutcome,

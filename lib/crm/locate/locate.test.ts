@@ -5,6 +5,8 @@ import {
   findAnchorNow,
   findAnchorsNow,
   locateAnchor,
+  locateAnchors,
+  mayLocateAmong,
   type AnchorStrategy,
   type AnchorTarget,
   type LocateOptions,
@@ -390,6 +392,24 @@ describe('waiting for late renders', () => {
     expect(await locateAnchor(phone, options({ signal: controller.signal }))).toMatchObject({ ok: false, reason: 'aborted', tried: [] });
   });
 
+  it('waits for several targets with one observer, and reports each as soon as it is found', async () => {
+    const live = trackObservers();
+    page('<div class="windowViewMode-normal active" id="page"></div>');
+    const email = target({ kind: 'salesforceField', object: 'Account', field: 'Email' });
+    const heard: Array<[number, Element | string, number]> = [];
+    const started = performance.now();
+    const pending = locateAnchors([phone, email], options({ timeoutMs: 300 }), (i, result) => heard.push([i, found(result), performance.now() - started]));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(live.size).toBe(1);
+    setTimeout(() => byId('page')?.insertAdjacentHTML('beforeend', sfField('Account', 'Phone', 'Phone', 'phone')), 20);
+    const results = await pending;
+    expect(results.map(found)).toEqual([byId('phone'), expect.stringContaining('No element matched within 300 ms')]);
+    expect(heard.map(([i, result]) => [i, result])).toEqual(results.map((result, i) => [i, found(result)]));
+    // The one found did not wait for the other to time out.
+    expect(heard[0]?.[2]).toBeLessThan(200);
+    expect(live.size).toBe(0);
+  });
+
   it('does not wait for a target that can never match', async () => {
     const live = trackObservers();
     const result = await locateAnchor(target({ kind: 'css', selector: ':::' }), options({ timeoutMs: 60_000 }));
@@ -444,6 +464,32 @@ describe('remembered elements and batches', () => {
       options(),
     );
     expect(results.map(found)).toEqual([byId('fax'), 'No element matched; tried: label "Nope" (no match)', byId('phone')]);
+  });
+});
+
+describe('mayLocateAmong (is locating worth it for this event path?)', () => {
+  const pathOf = (el: Element): Element[] => {
+    const path: Element[] = [];
+    for (let node: Element | null = el; node; node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host ?? null)) path.push(node);
+    return path;
+  };
+
+  it('is false when no element of the path is a candidate, true when one is', () => {
+    page(`<div class="windowViewMode-normal active">${sfField('Account', 'Phone', 'Phone', 'phone')}<button id="other">Other</button></div>`);
+    const phone = target({ kind: 'salesforceField', object: 'Account', field: 'Phone' });
+    const onPhone = pathOf(byId('phone')?.querySelector('.test-id__field-value') as Element);
+    expect(mayLocateAmong(phone, onPhone)).toBe(true);
+    expect(mayLocateAmong(phone, pathOf(byId('other') as Element))).toBe(false);
+    expect(mayLocateAmong(target({ kind: 'role', role: 'button', name: 'Other' }), pathOf(byId('other') as Element))).toBe(true);
+    // A button, but not the one named: no locate needed.
+    expect(mayLocateAmong(target({ kind: 'role', role: 'button', name: 'Save' }), pathOf(byId('other') as Element))).toBe(false);
+    expect(mayLocateAmong(phone, [])).toBe(false);
+  });
+
+  it('is true for a label, whose anchor is another element than the label itself', () => {
+    page('<label for="f">Phone</label><input id="f"><button id="other">Other</button>');
+    expect(mayLocateAmong(target({ kind: 'label', text: 'Phone' }), pathOf(byId('f') as Element))).toBe(true);
+    expect(found(findAnchorNow(target({ kind: 'label', text: 'Phone' }), options({ crm: 'dynamics' })))).toBe(byId('f'));
   });
 });
 

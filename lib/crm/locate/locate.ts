@@ -270,11 +270,41 @@ function failure(reason: 'not_found' | 'aborted', tried: TriedStrategy[], timeou
 
 /** One attempt per target, no waiting; the targets share one walk of the page. */
 export function findAnchorsNow(targets: readonly AnchorTarget[], options: LocateOptions): LocateResult[] {
+  return targets.map(anchorFinder(options));
+}
+
+/**
+ * One attempt per target asked about, no waiting, all in one search: the open modal is looked up
+ * once and the page walked at most once, however many targets follow. For targets asked about
+ * one by one while the page does not change (in one event handler).
+ */
+export function anchorFinder(options: LocateOptions): (target: AnchorTarget) => LocateResult {
   const search = new Search(options);
-  return targets.map((target) => {
+  return (target) => {
     const attempt = search.attempt(target);
     return Array.isArray(attempt) ? failure('not_found', attempt, null) : attempt;
-  });
+  };
+}
+
+/**
+ * Whether locating `target` could give one of `elements` (say, an event's composed path):
+ * false when none of them is a match of any of its strategies, so the locate can be skipped.
+ * Always true for a strategy whose anchor can be another element than its candidate (a label
+ * anchors its field).
+ */
+export function mayLocateAmong(target: AnchorTarget, elements: readonly Element[]): boolean {
+  const [first] = elements;
+  if (first === undefined || validationError(target) !== null) return false;
+  for (const strategy of target.strategies) {
+    for (const probe of compileStrategy(strategy, first.ownerDocument).probes ?? []) {
+      if (probe.resolvesElsewhere) return true;
+      // Otherwise the anchor is the candidate itself, when `resolve` accepts it.
+      for (const element of elements) {
+        if (element.matches(probe.selector) && (probe.resolve === undefined || probe.resolve(element) === element)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** One attempt, no waiting. */
@@ -282,21 +312,33 @@ export function findAnchorNow(target: AnchorTarget, options: LocateOptions): Loc
   return findAnchorsNow([target], options)[0] as LocateResult;
 }
 
-/** Locates each target, waiting up to `timeoutMs` for those not rendered yet. */
-export async function locateAnchors(targets: readonly AnchorTarget[], options: LocateOptions): Promise<LocateResult[]> {
+/**
+ * Locates each target, waiting up to `timeoutMs` for those not rendered yet. The targets share
+ * one walk of the page and one observer while they wait; `onResult` hears each target's result
+ * as soon as it is known (one found during the wait need not wait for the others).
+ */
+export async function locateAnchors(
+  targets: readonly AnchorTarget[],
+  options: LocateOptions,
+  onResult?: (index: number, result: LocateResult) => void,
+): Promise<LocateResult[]> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const { signal } = options;
   const search = new Search(options);
   const results: LocateResult[] = [];
+  const settle = (i: number, result: LocateResult): void => {
+    results[i] = result;
+    onResult?.(i, result);
+  };
   const pending = new Map<number, { target: AnchorTarget; tried: TriedStrategy[] }>();
   for (const [i, target] of targets.entries()) {
     const invalid = validationError(target);
-    if (invalid !== null) results[i] = { ok: false, reason: 'invalid_target', tried: [], message: invalid };
-    else if (signal?.aborted) results[i] = failure('aborted', [], timeoutMs);
+    if (invalid !== null) settle(i, { ok: false, reason: 'invalid_target', tried: [], message: invalid });
+    else if (signal?.aborted) settle(i, failure('aborted', [], timeoutMs));
     else {
       const attempt = search.attempt(target);
       if (Array.isArray(attempt)) pending.set(i, { target, tried: attempt });
-      else results[i] = attempt;
+      else settle(i, attempt);
     }
   }
   // A target whose every strategy is an invalid selector or for the other CRM cannot appear later.
@@ -304,8 +346,8 @@ export async function locateAnchors(targets: readonly AnchorTarget[], options: L
     target.strategies.some((strategy) => search.applies(compileStrategy(strategy, search.doc)));
   const wait = pending.size > 0 && timeoutMs > 0 && [...pending.values()].some(canAppear);
   const retries = { everyMs: options.retryEveryMs ?? 0, backoff: Math.max(options.retryBackoff ?? 1, 1) };
-  const aborted = wait ? await waitForRenders(search, pending, results, timeoutMs, signal, retries) : false;
-  for (const [i, { tried }] of pending) results[i] = failure(aborted ? 'aborted' : 'not_found', tried, timeoutMs);
+  const aborted = wait ? await waitForRenders(search, pending, settle, timeoutMs, signal, retries) : false;
+  for (const [i, { tried }] of pending) settle(i, failure(aborted ? 'aborted' : 'not_found', tried, timeoutMs));
   return results;
 }
 
@@ -315,7 +357,7 @@ export async function locateAnchor(target: AnchorTarget, options: LocateOptions)
 }
 
 /**
- * Retries the pending targets as the page changes, moving found ones from `pending` to `results`,
+ * Retries the pending targets as the page changes, settling found ones and taking them from `pending`,
  * until all are found, the time is up or the signal aborts; resolves true when aborted. One
  * observer watches the document and every shadow root found, including roots that appear
  * meanwhile, and extends the tree index from its records; retries run at most once per frame.
@@ -323,7 +365,7 @@ export async function locateAnchor(target: AnchorTarget, options: LocateOptions)
 function waitForRenders(
   search: Search,
   pending: Map<number, { target: AnchorTarget; tried: TriedStrategy[] }>,
-  results: LocateResult[],
+  settle: (index: number, result: LocateResult) => void,
   timeoutMs: number,
   signal: AbortSignal | undefined,
   retries: { everyMs: number; backoff: number },
@@ -358,8 +400,8 @@ function waitForRenders(
         const attempt = search.attempt(entry.target);
         if (Array.isArray(attempt)) entry.tried = attempt;
         else {
-          results[i] = attempt;
           pending.delete(i);
+          settle(i, attempt);
         }
       }
       if (pending.size === 0) finish(false);

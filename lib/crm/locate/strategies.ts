@@ -17,6 +17,8 @@ export interface Probe {
   indexKey?: IndexKey;
   /** Candidate → anchor element, or null when the candidate is not a match after all. */
   resolve?: (candidate: Element) => Element | null;
+  /** Whether `resolve` can give another element than the candidate (a label gives its field). */
+  resolvesElsewhere?: boolean;
 }
 
 export interface CompiledStrategy {
@@ -79,6 +81,7 @@ function labelProbe(text: string): Probe {
     // Salesforce view mode: the layout item's `field-label` and its `.test-id__field-label` span;
     // Salesforce edit mode and Dynamics: `<label>` elements.
     selector: 'records-record-layout-item[field-label], .test-id__field-label, label',
+    resolvesElsewhere: true,
     resolve(candidate) {
       const isItem = candidate.localName === 'records-record-layout-item';
       const shown = isItem ? (candidate.getAttribute('field-label') ?? '') : (candidate.textContent ?? '');
