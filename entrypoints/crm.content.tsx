@@ -1,7 +1,6 @@
-import { flushSync } from 'react-dom';
-import { createRoot, type Root } from 'react-dom/client';
 import { browser, createShadowRootUi, defineContentScript } from '#imports';
-import { OverlayApp } from '@/components/overlay/OverlayApp';
+import { BeaconLayer } from '@/components/overlay/beacons';
+import type { OverlayAppProps } from '@/components/overlay/OverlayApp';
 import overlayCss from '@/components/overlay/overlay.css?inline';
 import { detectCrmContextFromPage } from '@/lib/crm';
 import type { CrmContext } from '@/lib/crm/context';
@@ -162,7 +161,7 @@ export default defineContentScript({
       });
       let session: GuidanceSession | null = null;
 
-      const ui = await createShadowRootUi<Root>(ctx, {
+      const ui = await createShadowRootUi<OverlayParts>(ctx, {
         name: 'ombord-overlay',
         css: overlayCss,
         position: 'inline',
@@ -170,8 +169,17 @@ export default defineContentScript({
         append: 'last',
         // Keys typed in the overlay must not trigger the CRM's own shortcuts.
         isolateEvents: true,
-        onMount: (container) => createRoot(container),
-        onRemove: (root) => root?.unmount(),
+        onMount: (container) => {
+          const dots = document.createElement('div');
+          const app = document.createElement('div');
+          container.append(dots, app);
+          const beacons = new BeaconLayer(dots, { t, onOpen: (key) => session?.tipOpened(key) });
+          return { beacons, app, react: null };
+        },
+        onRemove: (parts) => {
+          parts?.beacons.clear();
+          parts?.react?.unmount();
+        },
       });
       ui.mount();
       overlayHost = ui.shadowHost;
@@ -213,12 +221,43 @@ export default defineContentScript({
       browser.storage.onChanged.addListener(onSupportChanged);
       ctx.onInvalidated(() => browser.storage.onChanged.removeListener(onSupportChanged));
 
-      let firstRender = true;
+      // The tips' beacons are plain DOM and show in the task that finds their anchors. React and
+      // the rest of the overlay (launcher, cards, tours, announcements, help) load after that
+      // first view is painted: evaluating React DOM took ~30 ms and its first render ~20 ms of
+      // that task (bench (a)). The latest app to show waits here until they are loaded.
+      let latestApp: OverlayAppProps | null = null;
+      let reactRequested = false;
+      const renderApp = (props: OverlayAppProps | null): void => {
+        latestApp = props;
+        const parts = ui.mounted;
+        if (parts === undefined || parts === null) return;
+        if (parts.react !== null) {
+          parts.react.render(latestApp);
+          return;
+        }
+        if (reactRequested || props === null) return;
+        reactRequested = true;
+        requestAnimationFrame(() =>
+          setTimeout(() => {
+            import('@/components/overlay/mount').then(
+              ({ mountOverlayApp }) => {
+                if (!ctx.isValid || ui.mounted !== parts) return;
+                parts.react = mountOverlayApp(parts.app);
+                parts.react.render(latestApp);
+              },
+              (error: unknown) => console.error('[Ombord] could not load the overlay', error),
+            );
+          }, 0),
+        );
+      };
+
       return (context, signal) => {
         session = null;
         activeSession = null;
-        if (context === null || !ui.mounted) {
-          ui.mounted?.render(null);
+        const parts = ui.mounted;
+        if (context === null || !parts) {
+          parts?.beacons.clear();
+          renderApp(null);
           return;
         }
         const current = new GuidanceSession({
@@ -240,19 +279,16 @@ export default defineContentScript({
         });
         session = current;
         activeSession = current;
-        // Follow the guidance into a modal <dialog>, and back out when it closes.
         const unsubscribe = current.subscribe(() => {
           const view = current.getView();
+          parts.beacons.sync(view.tips);
+          // Follow the guidance into a modal <dialog>, and back out when it closes.
           const anchor = view.tour?.anchor ?? view.tips.find((tip) => modalDialogAround(tip.anchor))?.anchor ?? null;
           placeHost(ui.shadowHost, modalDialogAround(anchor), document);
         });
         signal.addEventListener('abort', unsubscribe, { once: true });
-        const app = <OverlayApp session={current} help={help} requests={myRequests} t={t} />;
-        // The first page's guidance renders at once, in the task that loaded it, rather than in
-        // a scheduler task that may come only after the browser has drawn a frame without it.
-        if (firstRender) flushSync(() => ui.mounted?.render(app));
-        else ui.mounted.render(app);
-        firstRender = false;
+        parts.beacons.sync(current.getView().tips);
+        renderApp({ session: current, beacons: parts.beacons, help, requests: myRequests, t });
       };
     }
 
@@ -267,6 +303,14 @@ export default defineContentScript({
     }
   },
 });
+
+/** What the overlay's shadow root holds: the beacons, and React's part once it is loaded. */
+interface OverlayParts {
+  beacons: BeaconLayer;
+  /** React's container. */
+  app: HTMLElement;
+  react: { render(props: OverlayAppProps | null): void; unmount(): void } | null;
+}
 
 /** A message to the background, with its answer typed by the message map. */
 function ask<N extends MessageName>(type: N, data: MessageRequest<N>): Promise<MessageResponse<N>> {

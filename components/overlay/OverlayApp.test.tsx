@@ -9,6 +9,7 @@ import { MyRequests, type MyRequestsPorts } from '@/lib/support/my-requests';
 import { supportView } from '@/lib/support/replies';
 import type { MySupportView } from '@/lib/support/replies-view';
 import type { MySupportRequest } from '@/lib/api/support';
+import { BeaconLayer } from './beacons';
 import { OverlayApp } from './OverlayApp';
 import { translate } from './testing';
 
@@ -61,7 +62,8 @@ function background() {
 async function renderOverlay() {
   const { ports, requests } = background();
   await act(() => requests.reload());
-  render(<OverlayApp session={session} help={help} requests={requests} t={translate} />);
+  const beacons = new BeaconLayer(document.body.appendChild(document.createElement('div')), { t: translate, onOpen: vi.fn() });
+  render(<OverlayApp session={session} beacons={beacons} help={help} requests={requests} t={translate} />);
   return { ports, requests };
 }
 

@@ -3,22 +3,25 @@
  * with the overlay components and hands the user's choices back to the session and the requests.
  * No decisions are made here.
  */
-import { Component, memo, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { GuidanceSession, TipView } from '@/lib/guides/session';
+import { Component, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { GuidanceSession } from '@/lib/guides/session';
 import type { Translate } from '@/lib/i18n';
 import type { HelpRequests } from '@/lib/support/help';
 import type { MyRequests } from '@/lib/support/my-requests';
 import { supportRequestTitle, type MySupportThread } from '@/lib/support/replies-view';
 import { AnnouncementCard } from './AnnouncementCard';
-import { Beacon } from './Beacon';
+import { BeaconCards } from './BeaconCards';
+import type { BeaconLayer } from './beacons';
 import { HelpDialog } from './HelpDialog';
 import { Launcher } from './Launcher';
 import { RepliesNotice } from './RepliesNotice';
 import { STATUS_LABELS, SupportThreadDialog } from './SupportThreadDialog';
 import { TourPopover } from './TourPopover';
 
-interface Props {
+export interface OverlayAppProps {
   session: GuidanceSession;
+  /** The tips' beacons, drawn without React; the app draws their open cards. */
+  beacons: BeaconLayer;
   help: HelpRequests;
   /** The user's help requests and the replies to them. */
   requests: MyRequests;
@@ -33,7 +36,7 @@ interface OpenThread {
   newReplyIds: string[];
 }
 
-export function OverlayApp({ session, help, requests, t }: Props) {
+export function OverlayApp({ session, beacons, help, requests, t }: OverlayAppProps) {
   const view = useSyncExternalStore(session.subscribe, session.getView);
   const helpAttachment = useSyncExternalStore(help.subscribe, help.getOpen);
   const mine = useSyncExternalStore(requests.subscribe, requests.getView);
@@ -62,9 +65,7 @@ export function OverlayApp({ session, help, requests, t }: Props) {
 
   return (
     <OverlayErrorBoundary>
-      {view.tips.map((tip) => (
-        <TipBeacon key={tip.key} tip={tip} session={session} t={t} />
-      ))}
+      <BeaconCards beacons={beacons} t={t} onSnooze={(key) => session.tipSnoozed(key)} onDontShowAgain={(key) => session.tipDismissed(key)} />
       {view.tour && (
         <TourPopover
           key={view.tour.key}
@@ -141,26 +142,6 @@ export function OverlayApp({ session, help, requests, t }: Props) {
     </OverlayErrorBoundary>
   );
 }
-
-/**
- * One tip's beacon. The session keeps a tip's view object while its anchor stays, so a view
- * change elsewhere (another tip, the launcher) does not render this beacon again.
- */
-const TipBeacon = memo(function TipBeacon({ tip, session, t }: { tip: TipView; session: GuidanceSession; t: Translate }) {
-  return (
-    <Beacon
-      anchor={tip.anchor}
-      title={tip.title}
-      body={tip.body}
-      wiifm={tip.wiifm}
-      t={t}
-      onOpen={() => session.tipOpened(tip.key)}
-      onGotIt={() => undefined}
-      onSnooze={() => session.tipSnoozed(tip.key)}
-      onDontShowAgain={() => session.tipDismissed(tip.key)}
-    />
-  );
-});
 
 /** A rendering bug hides the overlay instead of reaching the CRM page. */
 class OverlayErrorBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {

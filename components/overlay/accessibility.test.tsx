@@ -3,10 +3,11 @@ import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AnnouncementCard, Beacon, Launcher, TourPopover } from '.';
-import { createAnchor, translate } from './testing';
+import { AnnouncementCard, Launcher, TourPopover } from '.';
+import { clearBeacons, createAnchor, renderBeacon, translate } from './testing';
 
 afterEach(() => {
+  clearBeacons();
   cleanup();
   document.body.innerHTML = '';
 });
@@ -23,18 +24,9 @@ describe('overlay accessibility (axe)', () => {
   it('has no violations with every component open at once', async () => {
     const user = userEvent.setup();
     const anchor = createAnchor();
+    renderBeacon({ anchor, title: 'Log a call', body: 'Log calls from the record.', wiifm: { minutesSaved: 2, reason: 'No switching to email' } });
     render(
       <>
-        <Beacon
-          anchor={anchor}
-          title="Log a call"
-          body="Log calls from the record."
-          wiifm={{ minutesSaved: 2, reason: 'No switching to email' }}
-          t={translate}
-          onGotIt={noop}
-          onSnooze={noop}
-          onDontShowAgain={noop}
-        />
         <TourPopover anchor={anchor} step={2} total={5} title="Step two" body="Click it." t={translate} onBack={noop} onNext={noop} onClose={noop} />
         <AnnouncementCard
           title="News"

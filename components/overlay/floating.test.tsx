@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Beacon } from './Beacon';
 import { Tooltip } from './Tooltip';
-import { createAnchor, translate } from './testing';
+import { clearBeacons, createAnchor, renderBeacon, translate } from './testing';
 
 afterEach(() => {
+  clearBeacons();
   cleanup();
   document.body.innerHTML = '';
   vi.restoreAllMocks();
@@ -45,10 +45,10 @@ describe('useAnchoredFloating', () => {
   });
 });
 
-describe('usePinnedFloating (beacons)', () => {
+describe('pinToAnchor (beacons)', () => {
   it('writes the position to the element, and reads no computed style of it on later updates', async () => {
     const anchor = createAnchor();
-    render(<Beacon anchor={anchor} title="Log a call" body="From the record." t={translate} onGotIt={vi.fn()} onSnooze={vi.fn()} onDontShowAgain={vi.fn()} />);
+    renderBeacon({ anchor });
     const beacon = document.querySelector<HTMLElement>('.ob-beacon');
     await waitFor(() => expect(beacon?.style.transform).toMatch(/^translate\(/));
     expect(beacon?.style.visibility).toBe('');
@@ -61,16 +61,13 @@ describe('usePinnedFloating (beacons)', () => {
   });
 });
 
-describe('usePinnedFloating after the first position', () => {
-  const renderBeacon = (anchor: Element) =>
-    render(<Beacon anchor={anchor} title="Log a call" body="From the record." t={translate} onGotIt={vi.fn()} onSnooze={vi.fn()} onDontShowAgain={vi.fn()} />);
-
+describe('pinToAnchor after the first position', () => {
   it('writes later moves in the next animation frame, all beacons together', async () => {
     const first = createAnchor();
     const second = document.createElement('button');
     document.body.append(second);
-    renderBeacon(first);
-    renderBeacon(second);
+    renderBeacon({ anchor: first });
+    renderBeacon({ anchor: second });
     const beacons = () => [...document.querySelectorAll<HTMLElement>('.ob-beacon')];
     await waitFor(() => expect(beacons().map((beacon) => beacon.style.transform)).toEqual(['translate(168px, 88px)', 'translate(168px, 88px)']));
 
@@ -91,7 +88,7 @@ describe('usePinnedFloating after the first position', () => {
 
   it('hides the beacon without measuring while its anchor is not rendered, and shows it again', async () => {
     const anchor = createAnchor();
-    renderBeacon(anchor);
+    renderBeacon({ anchor });
     const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
     await waitFor(() => expect(beacon()?.style.transform).toMatch(/^translate\(/));
     expect(beacon()?.style.visibility).toBe('');
@@ -114,7 +111,7 @@ describe('Beacon with its anchor clipped away', () => {
   it('stays in the page but invisible, and out of reach', async () => {
     const anchor = createAnchor();
     clippingBox().append(anchor);
-    render(<Beacon anchor={anchor} title="Log a call" body="From the record." t={translate} onGotIt={vi.fn()} onSnooze={vi.fn()} onDontShowAgain={vi.fn()} />);
+    renderBeacon({ anchor });
     const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
     await waitFor(() => expect(beacon()?.style.visibility).toBe('hidden'));
     expect(beacon()?.hasAttribute('hidden')).toBe(false);
@@ -125,7 +122,7 @@ describe('Beacon with its anchor clipped away', () => {
 describe('Beacon whose anchor is clipped away while its card is open', () => {
   it('closes the card, and it stays closed when the anchor is back', async () => {
     const anchor = createAnchor();
-    render(<Beacon anchor={anchor} title="Log a call" body="From the record." t={translate} onGotIt={vi.fn()} onSnooze={vi.fn()} onDontShowAgain={vi.fn()} />);
+    renderBeacon({ anchor });
     const button = await screen.findByRole('button', { name: 'Tip: Log a call' });
     await waitFor(() => expect(button.style.visibility).toBe(''));
     act(() => button.click());

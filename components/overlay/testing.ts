@@ -1,11 +1,16 @@
 /**
  * Test support for the overlay: a `Translate` that reads the English `_locales` messages the way
- * `browser.i18n.getMessage` does, and an anchor element in a laid-out page (happy-dom lays
- * nothing out, and Floating UI hides what it finds outside the viewport).
+ * `browser.i18n.getMessage` does, an anchor element in a laid-out page (happy-dom lays nothing
+ * out, and Floating UI hides what it finds outside the viewport), and a tip's beacon with its card.
  */
+import { act, render } from '@testing-library/react';
+import { createElement } from 'react';
 import { vi } from 'vitest';
 import messages from '../../public/_locales/en/messages.json';
+import type { TipView } from '@/lib/guides/session';
 import type { MessageKey, Translate } from '@/lib/i18n';
+import { BeaconCards } from './BeaconCards';
+import { BeaconLayer } from './beacons';
 
 type Entry = { message: string; placeholders?: Record<string, { content: string }> };
 
@@ -35,4 +40,37 @@ export function createAnchor(label = 'Log a Call'): HTMLButtonElement {
   anchor.textContent = label;
   document.body.append(anchor);
   return anchor;
+}
+
+const layers = new Set<BeaconLayer>();
+
+/**
+ * One tip's beacon, as the content script shows it: a `BeaconLayer` in the document and the
+ * React `BeaconCards` for it. `clearBeacons` (after each test) removes them.
+ */
+export function renderBeacon(overrides: Partial<TipView> = {}) {
+  const tip: TipView = {
+    key: 'test-pack/log-a-call',
+    title: 'Log a call',
+    body: 'Log calls from the record.',
+    wiifm: { minutesSaved: 2, reason: 'Log a Call from the record instead of switching to email' },
+    ...overrides,
+    anchor: overrides.anchor ?? createAnchor(),
+  };
+  const dots = document.createElement('div');
+  document.body.append(dots);
+  const onOpen = vi.fn();
+  const onSnooze = vi.fn();
+  const onDontShowAgain = vi.fn();
+  const layer = new BeaconLayer(dots, { t: translate, onOpen });
+  layers.add(layer);
+  render(createElement(BeaconCards, { beacons: layer, t: translate, onSnooze, onDontShowAgain }));
+  act(() => layer.sync([tip]));
+  return { layer, tip, onOpen, onSnooze, onDontShowAgain };
+}
+
+/** Stops the beacons `renderBeacon` made from following their anchors. */
+export function clearBeacons(): void {
+  for (const layer of layers) layer.clear();
+  layers.clear();
 }

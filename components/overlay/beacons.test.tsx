@@ -1,36 +1,19 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Beacon, type BeaconProps } from './Beacon';
-import { createAnchor, translate } from './testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { clearBeacons, renderBeacon } from './testing';
 
 afterEach(() => {
+  clearBeacons();
   cleanup();
   document.body.innerHTML = '';
 });
 
-function renderBeacon(overrides: Partial<BeaconProps> = {}) {
-  const props: BeaconProps = {
-    anchor: createAnchor(),
-    title: 'Log a call',
-    body: 'Log calls from the record.',
-    wiifm: { minutesSaved: 2, reason: 'Log a Call from the record instead of switching to email' },
-    t: translate,
-    onGotIt: vi.fn(),
-    onSnooze: vi.fn(),
-    onDontShowAgain: vi.fn(),
-    onOpen: vi.fn(),
-    ...overrides,
-  };
-  render(<Beacon {...props} />);
-  return props;
-}
-
 const beacon = () => screen.findByRole('button', { name: 'Tip: Log a call' });
 const tooltip = () => screen.queryByRole('dialog', { name: 'Log a call' });
 
-describe('Beacon', () => {
+describe('BeaconLayer with BeaconCards', () => {
   it('is a button named after its tip, collapsed at first', async () => {
     renderBeacon();
     const button = await beacon();
@@ -118,7 +101,6 @@ describe('Beacon', () => {
     const button = await beacon();
     await user.click(button);
     await user.click(await screen.findByRole('button', { name: 'Got it' }));
-    expect(props.onGotIt).toHaveBeenCalledOnce();
     expect(tooltip()).toBeNull();
     expect(document.activeElement).toBe(button);
     await user.click(button);
@@ -130,15 +112,26 @@ describe('Beacon', () => {
   });
 
   it('hides without throwing when its anchor is detached', async () => {
-    const anchor = createAnchor();
-    anchor.remove();
-    renderBeacon({ anchor });
+    const { layer, tip } = renderBeacon();
+    tip.anchor.remove();
+    act(() => layer.sync([{ ...tip }]));
     await waitFor(() => expect(document.querySelector('.ob-beacon')?.hasAttribute('hidden')).toBe(true));
     expect(screen.queryByRole('button', { name: 'Tip: Log a call' })).toBeNull();
   });
 
-  it('renders nothing without an anchor', () => {
-    renderBeacon({ anchor: null });
+  it('follows a new anchor with its card still open, and goes with its tip', async () => {
+    const user = userEvent.setup();
+    const { layer, tip } = renderBeacon();
+    const button = await beacon();
+    await user.click(button);
+    expect(tooltip()).not.toBeNull();
+    const replacement = document.createElement('button');
+    document.body.append(replacement);
+    act(() => layer.sync([{ ...tip, anchor: replacement }]));
+    expect(await beacon()).toBe(button);
+    expect(tooltip()).not.toBeNull();
+    act(() => layer.sync([]));
     expect(document.querySelector('.ob-beacon')).toBeNull();
+    expect(tooltip()).toBeNull();
   });
 });

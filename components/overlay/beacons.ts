@@ -1,0 +1,272 @@
+/**
+ * The tips' beacons: pulsing dots next to CRM elements, each a button that opens its tip's card.
+ * Drawn, moved and operated by plain DOM code, not React: the content script shows them in the
+ * task that finds their anchors, before React is loaded (bench (a), time to the first tip), and
+ * a beacon that follows its anchor through the CRM's re-renders never costs a render (bench (b)).
+ * React draws only the open cards (`BeaconCards`), into the beacon's group.
+ *
+ * Hover or keyboard focus opens the card; a click pins it open (or closes a pinned one), so
+ * Enter/Space toggle it from the keyboard; Esc closes it and keeps focus on the dot. A beacon
+ * whose anchor is gone is hidden; one whose anchor is clipped or scrolled away is invisible and
+ * its card closes.
+ */
+import type { TipView } from '@/lib/guides/session';
+import type { Translate } from '@/lib/i18n';
+import { deepActiveElement } from '@/lib/dom/active-element';
+import { isAnchorGone, pinToAnchor, type PinOptions } from './pin';
+
+/** Why a card is open: hover and focus are passing, a click pins it. */
+export type OpenReason = 'hover' | 'focus' | 'pinned';
+
+/** Time to move the pointer from the dot to the card before a hover-opened card closes. */
+const HOVER_CLOSE_DELAY_MS = 300;
+
+/** The beacon button's size in CSS pixels (overlay.css `.ob-beacon`). */
+const BEACON_SIZE = 24;
+/**
+ * Centred on the anchor's top-right corner, like a badge: it marks the element without covering
+ * the controls next to it, whatever the layout around it.
+ */
+const BEACON_PLACEMENT: PinOptions = { placement: 'top-end', gap: -BEACON_SIZE / 2, along: BEACON_SIZE / 2, size: BEACON_SIZE };
+
+/** An open card, for `BeaconCards` to draw. */
+export interface OpenBeacon {
+  tip: TipView;
+  /** The dot: the card points at it. */
+  beacon: HTMLButtonElement;
+  /** Where the card goes, after the dot: moving the pointer onto it keeps a hover open. */
+  group: HTMLElement;
+  /** The card's id, which the dot's `aria-controls` names. */
+  cardId: string;
+}
+
+export interface BeaconLayerOptions {
+  t: Translate;
+  /** Each time a tip's card opens (for the `seen` event). */
+  onOpen: (key: string) => void;
+}
+
+interface Entry {
+  tip: TipView;
+  group: HTMLDivElement;
+  beacon: HTMLButtonElement;
+  cardId: string;
+  open: OpenReason | null;
+  closeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Focus the layer gives back to the dot must not open the card again. */
+  refocusing: boolean;
+  /** Stops following the anchor and the dot's listeners. */
+  stop: AbortController;
+  unpin: () => void;
+}
+
+let nextCardId = 0;
+
+export class BeaconLayer {
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new Set<() => void>();
+  private openBeacons: readonly OpenBeacon[] = [];
+
+  constructor(
+    /** An element of the overlay's shadow root that holds only the beacons. */
+    private readonly container: HTMLElement,
+    private readonly options: BeaconLayerOptions,
+  ) {}
+
+  /**
+   * Shows these tips' beacons, in this order: a tip already shown keeps its beacon (and an open
+   * card), one with a new anchor moves to it, and the beacons of tips not listed go.
+   */
+  sync(tips: readonly TipView[]): void {
+    const wanted = new Set(tips.map((tip) => tip.key));
+    for (const [key, entry] of this.entries) {
+      if (!wanted.has(key)) this.remove(key, entry);
+    }
+    for (const tip of tips) {
+      const entry = this.entries.get(tip.key);
+      if (entry === undefined) this.add(tip);
+      else if (entry.tip !== tip) this.update(entry, tip);
+    }
+    this.publish();
+  }
+
+  /** Closes a card; `refocus` puts focus back on its dot (Esc or a choice made in the card). */
+  close(key: string, { refocus }: { refocus: boolean }): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    clearTimeout(entry.closeTimer);
+    this.setOpen(entry, null);
+    if (refocus) {
+      entry.refocusing = true;
+      entry.beacon.focus({ preventScroll: true });
+      entry.refocusing = false;
+    }
+  }
+
+  /** Whether focus is inside a beacon's group (the dot or its card). */
+  hasFocus(key: string): boolean {
+    const entry = this.entries.get(key);
+    const active = entry ? deepActiveElement(entry.group.ownerDocument) : null;
+    return entry !== undefined && active !== null && entry.group.contains(active);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The open cards; the same array until one opens or closes. */
+  getOpen = (): readonly OpenBeacon[] => this.openBeacons;
+
+  /** Removes every beacon (the page was left, or the extension updated). */
+  clear(): void {
+    for (const [key, entry] of this.entries) this.remove(key, entry);
+    this.publish();
+  }
+
+  private add(tip: TipView): void {
+    const doc = this.container.ownerDocument;
+    const group = doc.createElement('div');
+    group.className = 'ob-beacon-group';
+    const beacon = doc.createElement('button');
+    beacon.type = 'button';
+    beacon.className = 'ob-root ob-beacon';
+    beacon.setAttribute('aria-haspopup', 'dialog');
+    beacon.setAttribute('aria-expanded', 'false');
+    // Pinned at 0, 0 and moved with a transform.
+    beacon.style.position = 'fixed';
+    beacon.style.left = '0';
+    beacon.style.top = '0';
+    const dot = doc.createElement('span');
+    dot.className = 'ob-beacon__dot';
+    dot.setAttribute('aria-hidden', 'true');
+    beacon.append(dot);
+    group.append(beacon);
+    const entry: Entry = {
+      tip,
+      group,
+      beacon,
+      cardId: `ob-tip-card-${++nextCardId}`,
+      open: null,
+      closeTimer: undefined,
+      refocusing: false,
+      stop: new AbortController(),
+      unpin: () => undefined,
+    };
+    this.listen(entry);
+    this.show(entry, tip);
+    this.entries.set(tip.key, entry);
+    this.container.append(group);
+  }
+
+  private update(entry: Entry, tip: TipView): void {
+    const moved = entry.tip.anchor !== tip.anchor;
+    entry.tip = tip;
+    if (moved) {
+      entry.unpin();
+      this.show(entry, tip);
+    } else {
+      entry.beacon.setAttribute('aria-label', this.options.t('overlayBeaconLabel', tip.title));
+      entry.beacon.hidden = isAnchorGone(tip.anchor);
+    }
+    // A card open on the old anchor is drawn again for the new one.
+    if (entry.open !== null) this.openBeacons = this.collectOpen();
+  }
+
+  /** Labels the dot and pins it to the tip's anchor; nothing shows while the anchor is gone. */
+  private show(entry: Entry, tip: TipView): void {
+    entry.beacon.setAttribute('aria-label', this.options.t('overlayBeaconLabel', tip.title));
+    const gone = isAnchorGone(tip.anchor);
+    entry.beacon.hidden = gone;
+    entry.unpin = gone
+      ? () => undefined
+      : pinToAnchor(tip.anchor, entry.beacon, BEACON_PLACEMENT, (clipped) => {
+          if (clipped && entry.open !== null) this.close(entry.tip.key, { refocus: false });
+        });
+  }
+
+  private remove(key: string, entry: Entry): void {
+    clearTimeout(entry.closeTimer);
+    entry.stop.abort();
+    entry.unpin();
+    entry.group.remove();
+    this.entries.delete(key);
+    if (entry.open !== null) this.openBeacons = this.collectOpen();
+  }
+
+  private listen(entry: Entry): void {
+    const { group, beacon } = entry;
+    const options = { signal: entry.stop.signal };
+    const reopen = (reason: OpenReason) => this.setOpen(entry, entry.open ?? reason);
+    group.addEventListener(
+      'pointerenter',
+      () => {
+        clearTimeout(entry.closeTimer);
+        reopen('hover');
+      },
+      options,
+    );
+    group.addEventListener(
+      'pointerleave',
+      () => {
+        clearTimeout(entry.closeTimer);
+        entry.closeTimer = setTimeout(() => {
+          if (entry.open === 'hover') this.setOpen(entry, null);
+        }, HOVER_CLOSE_DELAY_MS);
+      },
+      options,
+    );
+    group.addEventListener(
+      'focusout',
+      (event) => {
+        if (group.contains(event.relatedTarget as Node | null)) return;
+        if (entry.open === 'focus') this.setOpen(entry, null);
+      },
+      options,
+    );
+    beacon.addEventListener(
+      'focus',
+      () => {
+        if (!entry.refocusing) reopen('focus');
+      },
+      options,
+    );
+    // A click after hovering pins the card rather than closing what the user is reading.
+    beacon.addEventListener('click', () => this.setOpen(entry, entry.open === null || entry.open === 'hover' ? 'pinned' : null), options);
+    beacon.addEventListener(
+      'keydown',
+      (event) => {
+        if (event.key !== 'Escape' || entry.open === null) return;
+        event.stopPropagation();
+        this.close(entry.tip.key, { refocus: false });
+      },
+      options,
+    );
+  }
+
+  private setOpen(entry: Entry, reason: OpenReason | null): void {
+    if (entry.open === reason) return;
+    const opened = entry.open === null && reason !== null;
+    const toggled = (entry.open === null) !== (reason === null);
+    entry.open = reason;
+    entry.beacon.setAttribute('aria-expanded', String(reason !== null));
+    if (reason === null) entry.beacon.removeAttribute('aria-controls');
+    else entry.beacon.setAttribute('aria-controls', entry.cardId);
+    if (!toggled) return;
+    this.openBeacons = this.collectOpen();
+    this.publish();
+    if (opened) this.options.onOpen(entry.tip.key);
+  }
+
+  private collectOpen(): OpenBeacon[] {
+    const open: OpenBeacon[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.open !== null) open.push({ tip: entry.tip, beacon: entry.beacon, group: entry.group, cardId: entry.cardId });
+    }
+    return open;
+  }
+
+  private publish(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
