@@ -202,6 +202,20 @@ describe('the overlay', () => {
     await page.close();
   });
 
+  it('posts nothing to the CRM page: its message listeners hear no Ombord message', async () => {
+    const page = await ext.context.newPage();
+    await page.addInitScript(() => {
+      const heard: unknown[] = [];
+      Object.assign(window, { heardMessages: heard });
+      window.addEventListener('message', (event) => heard.push(event.data));
+    });
+    await page.goto(lightning.record('Account', SF_IDS.acme));
+    await launcher(page).waitFor();
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    expect(await page.evaluate(() => (window as unknown as { heardMessages: unknown[] }).heardMessages)).toEqual([]);
+    await page.close();
+  });
+
   it('works on a page with a strict Content-Security-Policy', async () => {
     const url = `${STRICT_CSP_ORIGIN}/lightning/r/Account/${SF_IDS.acme}/view`;
     const { page } = await open(url);
