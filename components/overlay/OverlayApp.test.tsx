@@ -32,7 +32,7 @@ const answered: MySupportRequest = {
 
 /** Guidance with nothing to show, and no help dialog open: the overlay is the launcher and the replies. */
 const quietView: OverlayView = { tips: [], tour: null, announcement: null, launcher: { minutesSavedThisWeek: 0, checklists: [], tours: [] } };
-const session = { subscribe: () => () => undefined, getView: () => quietView } as unknown as GuidanceSession;
+const session = { subscribe: () => () => undefined, getView: () => quietView, getPanels: () => quietView } as unknown as GuidanceSession;
 const help = { subscribe: () => () => undefined, getOpen: () => null, getCapture: () => null, open: vi.fn(), close: vi.fn() } as unknown as HelpRequests;
 
 /** The background's side: one request with one staff reply, read when `seen` is asked. */

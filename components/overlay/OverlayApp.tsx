@@ -37,7 +37,8 @@ interface OpenThread {
 }
 
 export function OverlayApp({ session, beacons, help, requests, t }: OverlayAppProps) {
-  const view = useSyncExternalStore(session.subscribe, session.getView);
+  // Not the tips: their beacons and cards follow the BeaconLayer, and tips move all the time.
+  const view = useSyncExternalStore(session.subscribe, session.getPanels);
   const helpAttachment = useSyncExternalStore(help.subscribe, help.getOpen);
   const mine = useSyncExternalStore(requests.subscribe, requests.getView);
   const [thread, setThread] = useState<OpenThread | null>(null);

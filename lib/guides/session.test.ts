@@ -162,6 +162,18 @@ describe('GuidanceSession', () => {
     expect(stored.filter((event) => event.type === 'anchor_missing').map((event) => event.itemId)).toEqual(['missing-tip']);
   });
 
+  it('follows a tip to the element a re-render put in its anchor\'s place, leaving the rest of the view as it was', async () => {
+    const session = open();
+    await settle();
+    const panels = session.getPanels();
+    const field = document.querySelector('[data-target-selection-name="sfdc:RecordField.Account.Phone"]') as Element;
+    const replacement = field.cloneNode(true) as Element;
+    field.replaceWith(replacement);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(session.getView().tips[0]?.anchor).toBe(replacement);
+    expect(session.getPanels()).toBe(panels);
+  });
+
   it('shows light-DOM anchors in the first view and looks into shadow roots in the next task', async () => {
     // The Phone field moves into a component's shadow root.
     const item = document.querySelector('records-record-layout-item[field-label="Phone"]') as Element;

@@ -105,6 +105,9 @@ export interface OverlayView {
   launcher: LauncherView;
 }
 
+/** The view without its tips: what the overlay's React part draws (the beacons draw the tips). */
+export type OverlayPanels = Omit<OverlayView, 'tips'>;
+
 export interface GuidanceSessionInput {
   packs: readonly ContentPack[];
   context: CrmContext;
@@ -158,6 +161,7 @@ export class GuidanceSession {
   private readonly announcementsSeen = new Set<string>();
   private readonly announcementsClosed = new Set<string>();
   private view: OverlayView;
+  private panels: OverlayPanels;
   /** Typing in one field, until it settles (`INPUT_SETTLE_MS` without a keystroke there). */
   private typing: Typing | null = null;
 
@@ -166,6 +170,7 @@ export class GuidanceSession {
     this.progress = deriveProgressState([...input.progress.events()], input.ports.now());
     this.selection = this.select();
     this.view = this.buildView();
+    this.panels = withoutTips(this.view);
     if (input.signal.aborted) return;
     input.signal.addEventListener('abort', () => this.dispose(), { once: true });
     const listen = { capture: true, passive: true, signal: input.signal } as const;
@@ -187,6 +192,9 @@ export class GuidanceSession {
   };
 
   getView = (): OverlayView => this.view;
+
+  /** The same object until the tour, the announcement or the launcher changes: not when only tips move. */
+  getPanels = (): OverlayPanels => this.panels;
 
   // ---- what the user does in the overlay --------------------------------------------------
 
@@ -322,7 +330,7 @@ export class GuidanceSession {
         if (tip === undefined || this.input.signal.aborted || tip.controller.signal.aborted) return;
         if (result.ok) {
           tip.anchor = result.element;
-          this.publish();
+          this.publishTips();
         } else if (result.reason === 'not_found' && reportMissing) {
           this.reportMissing(tip.placed, undefined, result, TIP_ANCHOR_TIMEOUT_MS);
         }
@@ -345,7 +353,7 @@ export class GuidanceSession {
     }
     this.locateTips(replaced, { reportMissing: false });
     // Those found at once are already in their views; the others are gone until found.
-    if (replaced.length > 0) this.publish();
+    if (replaced.length > 0) this.publishTips();
     const current = this.tour;
     if (current?.run.phase === 'showing' && current.anchor !== null && !current.anchor.isConnected) {
       const step = current.tour.steps[current.run.stepIndex];
@@ -506,13 +514,14 @@ export class GuidanceSession {
    * looked for, each once per action, all in one search.
    */
   private anchorHitTest(path: readonly EventTarget[]): (anchor: AnchorTarget) => boolean {
-    const elements = path.filter((target): target is Element => (target as Partial<Node>).nodeType === Node.ELEMENT_NODE);
+    let elements: Element[] | null = null;
     let find: ((target: AnchorTarget) => LocateResult) | null = null;
     const known = new Map<AnchorTarget, boolean>();
     return (anchor) => {
       let onIt = known.get(anchor);
       if (onIt === undefined) {
         onIt = false;
+        elements ??= path.filter((target): target is Element => (target as Partial<Node>).nodeType === Node.ELEMENT_NODE);
         if (mayLocateAmong(anchor, elements)) {
           find ??= this.input.ports.finder();
           const result = find(anchor);
@@ -590,13 +599,23 @@ export class GuidanceSession {
       }
     }
     this.view = this.buildView();
+    this.panels = withoutTips(this.view);
     for (const listener of this.listeners) listener();
   }
 
-  private buildView(): OverlayView {
+  /**
+   * Only tips' anchors changed (found, or replaced by a re-render): the rest of the view, and so
+   * `getPanels`, stays the same object. Lightning replaces anchors all the time.
+   */
+  private publishTips(): void {
+    if (this.input.signal.aborted) return;
+    this.view = { ...this.view, tips: this.buildTips() };
+    for (const listener of this.listeners) listener();
+  }
+
+  private buildTips(): TipView[] {
     const text = (value: LocalizedText, placed: PlacedItem<GuideItem>): string =>
       localize(value, this.input.user.locale, placed.defaultLocale);
-
     const tips: TipView[] = [];
     for (const [key, tip] of this.tips) {
       const { placed, anchor } = tip;
@@ -613,6 +632,13 @@ export class GuidanceSession {
       }
       tips.push(tip.view);
     }
+    return tips;
+  }
+
+  private buildView(): OverlayView {
+    const text = (value: LocalizedText, placed: PlacedItem<GuideItem>): string =>
+      localize(value, this.input.user.locale, placed.defaultLocale);
+    const tips = this.buildTips();
 
     let tour: TourView | null = null;
     const current = this.tour;
@@ -685,4 +711,8 @@ export class GuidanceSession {
     this.tour?.controller.abort();
     this.listeners.clear();
   }
+}
+
+function withoutTips({ tour, announcement, launcher }: OverlayView): OverlayPanels {
+  return { tour, announcement, launcher };
 }
