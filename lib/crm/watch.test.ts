@@ -85,6 +85,21 @@ describe('watchCrmContext', () => {
     expect(seen.map((s) => s.context?.recordId)).toEqual(['001A', '001C']);
   });
 
+  it('waits until the navigations have stopped for the debounce time', async () => {
+    start();
+    // A navigation every 30 ms for 150 ms: each one puts the report off by 50 ms.
+    for (const id of ['001B', '001C', '001D', '001E', '001F']) {
+      window.history.pushState(null, '', `/lightning/r/Account/${id}/view`);
+      window.dispatchEvent(new PopStateEvent('popstate'));
+      await vi.advanceTimersByTimeAsync(30);
+    }
+    expect(seen).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(19);
+    expect(seen).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(seen.map((s) => s.context?.recordId)).toEqual(['001A', '001F']);
+  });
+
   it('reports leaving the CRM as null and reacts to hash changes', async () => {
     start();
     window.history.pushState(null, '', '/somewhere/else');

@@ -50,9 +50,21 @@ export function watchCrmContext(options: WatchCrmContextOptions): void {
     onChange(next, currentController.signal);
   };
 
+  /** When the report is due: `debounceMs` after the latest navigation event. */
+  let dueAt = 0;
+  // A Lightning page fires several navigation events per click, and the user clicks fast: each
+  // one only moves `dueAt`, and the one timer waits on until then, instead of a clearTimeout and
+  // a setTimeout per event (bench (b), DOM churn).
+  const wait = (delay: number): void => {
+    timer = setTimeout(() => {
+      const early = dueAt - Date.now();
+      if (early > 0) wait(early);
+      else report();
+    }, delay);
+  };
   const schedule = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(report, debounceMs);
+    dueAt = Date.now() + debounceMs;
+    if (timer === undefined) wait(debounceMs);
   };
 
   const listen = { signal } as const;
