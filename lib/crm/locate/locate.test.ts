@@ -363,6 +363,25 @@ describe('waiting for late renders', () => {
     expect(found(await pending)).toBe(byId('phone'));
   });
 
+  it('finds an element rendered while its cached page was inactive, once the page becomes active', async () => {
+    page('<div class="windowViewMode-normal" id="cached"></div><div class="windowViewMode-normal active" id="shown"></div>');
+    const pending = locateAnchor(phone, options({ timeoutMs: 1000 }));
+    // Rendered into the cached page, inside a component: not in scope, so not indexed yet…
+    setTimeout(() => {
+      const host = document.createElement('records-lwc-detail-panel');
+      attach(host, 'closed', sfField('Account', 'Phone', 'Phone', 'phone'));
+      byId('cached')?.append(host);
+    }, 20);
+    // …until the user goes back to that page.
+    setTimeout(() => {
+      byId('shown')?.classList.remove('active');
+      byId('cached')?.classList.add('active');
+    }, 80);
+    const result = await pending;
+    const host = byId('cached')?.querySelector('records-lwc-detail-panel');
+    expect(found(result)).toBe(host && closedRoots.get(host)?.getElementById('phone'));
+  });
+
   it('times out with not_found and the list of what was tried', async () => {
     const live = trackObservers();
     page(`<div class="windowViewMode-normal"><span class="test-id__field-label">Phone</span></div>`);

@@ -5,7 +5,7 @@
  */
 import type { CrmKind } from '../context';
 import { composedAncestors } from './composed';
-import { openModal, scopeOf } from './scope';
+import { inInactivePage, isActivePageContainer, openModal, scopeOf } from './scope';
 import { compileStrategy, describeStrategy, type CompiledStrategy, type Probe } from './strategies';
 import { anchorTargetProblem } from './shape';
 import type { AnchorStrategy, AnchorTarget } from './target';
@@ -101,7 +101,8 @@ type Attempt = Found | Invalid | TriedStrategy[];
 class Search {
   readonly doc: Document;
   private readonly crm: CrmKind | undefined;
-  private readonly lightningPages: boolean;
+  /** Whether cached, inactive Lightning pages are out of scope (not on Dynamics). */
+  readonly lightningPages: boolean;
   private readonly shadowRootOf: ShadowRootOf;
   private readonly remembered: Map<string, Remembered>;
   private index: TreeIndex | null = null;
@@ -416,9 +417,14 @@ function waitForRenders(
     };
     // Records are only noted here and indexed at the next retry: under heavy churn most added
     // nodes are gone again by then, and indexing them would be wasted work on the page's time.
+    // What a cached, inactive Lightning page renders is not indexed either (nothing there is in
+    // scope) but kept aside, and indexed at the first retry after a page became active, if it is
+    // in the active page then. Lightning switches between its cached pages at every navigation.
     let added: Element[] = [];
     let retagged: Array<{ element: Element; attribute: 'data-id' | 'data-target-selection-name' }> = [];
     let reindex = false;
+    let activated = false;
+    const inactive = new Set<Element>();
     const observer = new MutationObserver((records) => {
       if (!reindex) {
         for (const record of records) {
@@ -426,6 +432,8 @@ function waitForRenders(
             for (const node of record.addedNodes) if (node.nodeType === Node.ELEMENT_NODE) added.push(node as Element);
           } else if (record.attributeName === 'data-id' || record.attributeName === 'data-target-selection-name') {
             retagged.push({ element: record.target as Element, attribute: record.attributeName });
+          } else if (record.attributeName === 'class' && search.lightningPages && isActivePageContainer(record.target as Element)) {
+            activated = true;
           }
         }
         // Past this many, one fresh walk of the page is cheaper than indexing piece by piece.
@@ -435,17 +443,32 @@ function waitForRenders(
     });
     const indexChanges = () => {
       if (reindex) {
+        inactive.clear();
         search.resetIndex();
         index = search.fullIndex();
         for (const root of index.roots) observe(root);
         index.onShadowRoot = observe;
       } else {
-        for (const element of added) if (element.isConnected) index.addSubtree(element);
+        for (const element of added) {
+          if (!element.isConnected) continue;
+          if (search.lightningPages && inInactivePage(element)) inactive.add(element);
+          else index.addSubtree(element);
+        }
+        if (activated) {
+          for (const element of inactive) {
+            if (!element.isConnected) inactive.delete(element);
+            else if (!inInactivePage(element)) {
+              inactive.delete(element);
+              index.addSubtree(element);
+            }
+          }
+        }
         for (const { element, attribute } of retagged) if (element.isConnected) index.addAttribute(element, attribute);
       }
       added = [];
       retagged = [];
       reindex = false;
+      activated = false;
     };
     const observe = (root: Node) => observer.observe(root, init);
     for (const root of index.roots) observe(root);

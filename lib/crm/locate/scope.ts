@@ -29,7 +29,7 @@ const PAGE_CONTAINER =
   'div.windowViewMode-normal, div.windowViewMode-maximized, div.oneContent, div.oneWorkspace, .oneConsoleTab.tabContent';
 
 /** Whether any page container around `el`, across shadow boundaries, is inactive. */
-function inInactivePage(el: Element): boolean {
+export function inInactivePage(el: Element): boolean {
   // A plain selector list and an `.active` check is about twice as fast per ancestor as
   // `:is(…):not(.active)`, and this runs for every anchor on every locate.
   let node: Element | null = el;
@@ -48,6 +48,11 @@ function inInactivePage(el: Element): boolean {
 }
 
 export type ScopeOutcome = 'in_scope' | 'inactive_page' | 'behind_modal' | 'hidden';
+
+/** Whether `el` is a Lightning page container that is now the active page. */
+export function isActivePageContainer(el: Element): boolean {
+  return el.classList.contains('active') && el.matches(PAGE_CONTAINER);
+}
 
 export function scopeOf(el: Element, lightningPages: boolean, modal: Element | null = null): ScopeOutcome {
   if (modal !== null && !containsComposed(modal, el)) return 'behind_modal';
