@@ -8,6 +8,7 @@
  * it is missing (Firefox before 147), the URL is polled, as WXT's own location watcher does.
  */
 import { sameCrmPlace, type CrmContext } from './context';
+import { quietTimer } from '../util/quiet-timer';
 
 export interface WatchCrmContextOptions {
   window: Window;
@@ -36,10 +37,8 @@ export function watchCrmContext(options: WatchCrmContextOptions): void {
   let current: CrmContext | null = null;
   let currentController: AbortController | null = null;
   let lastUrl = win.location.href;
-  let timer: ReturnType<typeof setTimeout> | undefined;
 
   const report = (): void => {
-    timer = undefined;
     if (signal.aborted) return;
     lastUrl = win.location.href;
     const next = safeDetect(detect, lastUrl);
@@ -50,22 +49,9 @@ export function watchCrmContext(options: WatchCrmContextOptions): void {
     onChange(next, currentController.signal);
   };
 
-  /** When the report is due: `debounceMs` after the latest navigation event. */
-  let dueAt = 0;
-  // A Lightning page fires several navigation events per click, and the user clicks fast: each
-  // one only moves `dueAt`, and the one timer waits on until then, instead of a clearTimeout and
-  // a setTimeout per event (bench (b), DOM churn).
-  const wait = (delay: number): void => {
-    timer = setTimeout(() => {
-      const early = dueAt - Date.now();
-      if (early > 0) wait(early);
-      else report();
-    }, delay);
-  };
-  const schedule = (): void => {
-    dueAt = Date.now() + debounceMs;
-    if (timer === undefined) wait(debounceMs);
-  };
+  // A Lightning page fires several navigation events per click, and the user clicks fast.
+  const debounce = quietTimer(debounceMs, Date.now, report);
+  const schedule = (): void => debounce.touch();
 
   const listen = { signal } as const;
   win.addEventListener('popstate', schedule, listen);
@@ -85,7 +71,7 @@ export function watchCrmContext(options: WatchCrmContextOptions): void {
   signal.addEventListener(
     'abort',
     () => {
-      if (timer !== undefined) clearTimeout(timer);
+      debounce.cancel();
       currentController?.abort();
     },
     { once: true },

@@ -11,6 +11,7 @@ import type { NewProgressEvent, ProgressEvent } from '../api/progress';
 import { newProgressEvent, toProgressContext } from '../progress/new-event';
 import { checklistDone, deriveProgressState, itemProgress, type ProgressState } from '../progress/state';
 import { minutesSavedThisWeek } from '../progress/minutes';
+import { quietTimer, type QuietTimer } from '../util/quiet-timer';
 import { checklistTaskDoneBy, type ObservedActivity } from './checklist';
 import { localize } from './localize';
 import type { Announcement, ContentPack, GuideItem, LocalizedText, Tip, Tour } from './pack';
@@ -135,8 +136,7 @@ const itemKey = (packId: string, itemId: string): string => JSON.stringify([pack
 interface Typing {
   /** The latest keystroke's path: the field first. */
   path: EventTarget[];
-  lastAt: number;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  settles: QuietTimer;
 }
 
 interface TrackedTip {
@@ -471,36 +471,27 @@ export class GuidanceSession {
   }
 
   /**
-   * Typing counts as one input action once it settles. A keystroke in the same field only notes
-   * its time, with no timer to clear and set again (typing is the CRM's busiest moment, and a
-   * timer per keystroke was most of this handler's cost). Typing in another field settles the
-   * one before at once.
+   * Typing counts as one input action once it settles (a `quietTimer`: typing is the CRM's
+   * busiest moment, and a timer per keystroke was most of this handler's cost). Typing in another
+   * field settles the one before at once.
    */
   private onInput(event: Event): void {
-    const at = this.input.ports.now().getTime();
     // Keep the path now: by the time typing settles, the event has finished dispatching.
     const path = event.composedPath();
     const typing = this.typing;
     if (typing !== null && typing.path[0] === path[0]) {
       typing.path = path;
-      typing.lastAt = at;
+      typing.settles.touch();
       return;
     }
     if (typing !== null) this.settleTyping(typing);
-    const next: Typing = { path, lastAt: at, timer: undefined };
-    const wait = (delay: number) => {
-      next.timer = setTimeout(() => {
-        const quiet = this.input.ports.now().getTime() - next.lastAt;
-        if (quiet < INPUT_SETTLE_MS) wait(INPUT_SETTLE_MS - quiet);
-        else this.settleTyping(next);
-      }, delay);
-    };
-    wait(INPUT_SETTLE_MS);
+    const next: Typing = { path, settles: quietTimer(INPUT_SETTLE_MS, () => this.input.ports.now().getTime(), () => this.settleTyping(next)) };
+    next.settles.touch();
     this.typing = next;
   }
 
   private settleTyping(typing: Typing): void {
-    clearTimeout(typing.timer);
+    typing.settles.cancel();
     if (this.typing === typing) this.typing = null;
     const { path } = typing;
     this.guard(() => this.onUserAction('input', { composedPath: () => path } as Event));
@@ -705,7 +696,7 @@ export class GuidanceSession {
   }
 
   private dispose(): void {
-    clearTimeout(this.typing?.timer);
+    this.typing?.settles.cancel();
     this.typing = null;
     for (const tip of this.tips.values()) tip.controller.abort();
     this.tour?.controller.abort();
