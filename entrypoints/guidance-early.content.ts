@@ -11,7 +11,7 @@ export default defineContentScript({
   matches: [...CRM_HOST_PATTERNS],
   excludeMatches: [...NON_ORG_HOST_PATTERNS],
   runAt: 'document_start',
-  // No message to the CRM page's `message` listeners (see crm.content.tsx).
+  // No message to the CRM page's `message` listeners (see crm.content.ts).
   noScriptStartedPostMessage: true,
   main() {
     const load = async (): Promise<GuidanceData | null> => {

@@ -154,9 +154,10 @@ export class BeaconLayer {
       unpin: () => undefined,
     };
     this.listen(entry);
-    this.show(entry, tip);
     this.entries.set(tip.key, entry);
+    // In the overlay before it is pinned: Floating UI reads where it sits.
     this.container.append(group);
+    this.show(entry, tip);
   }
 
   private update(entry: Entry, tip: TipView): void {

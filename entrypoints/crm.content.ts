@@ -230,6 +230,10 @@ export default defineContentScript({
       // the rest of the overlay (launcher, cards, tours, announcements, help) load after that
       // first view is painted: evaluating React DOM took ~30 ms and its first render ~20 ms of
       // that task (bench (a)). The latest app to show waits here until they are loaded.
+      // A tab in the background draws no frames: what waits for one runs when the tab is shown.
+      const afterPaint = (callback: () => void): void => {
+        requestAnimationFrame(() => setTimeout(callback, 0));
+      };
       let latestApp: OverlayAppProps | null = null;
       let reactRequested = false;
       const renderApp = (props: OverlayAppProps | null): void => {
@@ -242,18 +246,16 @@ export default defineContentScript({
         }
         if (reactRequested || props === null) return;
         reactRequested = true;
-        requestAnimationFrame(() =>
-          setTimeout(() => {
-            import('@/components/overlay/mount').then(
-              ({ mountOverlayApp }) => {
-                if (!ctx.isValid || ui.mounted !== parts) return;
-                parts.react = mountOverlayApp(parts.app);
-                parts.react.render(latestApp);
-              },
-              (error: unknown) => console.error('[Ombord] could not load the overlay', error),
-            );
-          }, 0),
-        );
+        afterPaint(() => {
+          import('@/components/overlay/mount').then(
+            ({ mountOverlayApp }) => {
+              if (!ctx.isValid || ui.mounted !== parts) return;
+              parts.react = mountOverlayApp(parts.app);
+              parts.react.render(latestApp);
+            },
+            (error: unknown) => console.error('[Ombord] could not load the overlay', error),
+          );
+        });
       };
 
       return (context, signal) => {
@@ -276,8 +278,7 @@ export default defineContentScript({
             locateAll: (targets, options, onResult) => locateAnchors(targets, { ...locateOptions(), ...options }, onResult),
             finder: () => anchorFinder(locateOptions()),
             locateInDocument: (targets) => findAnchorsNow(targets, { ...locateOptions(), pierceShadowRoots: false }),
-            // A tab in the background draws no frames: its remaining tips are searched for when it is shown.
-            afterPaint: (callback) => requestAnimationFrame(() => setTimeout(callback, 0)),
+            afterPaint,
             events: document,
             now: () => new Date(),
           },
