@@ -24,6 +24,8 @@ export interface WaitOptions {
   signal: AbortSignal;
   retryEveryMs?: number;
   retryBackoff?: number;
+  /** An anchor on the page but not rendered (a tab not shown) counts as found: `LocateOptions.acceptUnrendered`. */
+  acceptUnrendered?: boolean;
 }
 
 /** What the session needs from the page and the extension. */
@@ -322,7 +324,9 @@ export class GuidanceSession {
     };
     for (const tip of waiting) tip.controller.signal.addEventListener('abort', onTipAborted, { once: true, signal: batch.signal });
     const signal = AbortSignal.any([this.input.signal, batch.signal]);
-    const options = { timeoutMs: TIP_ANCHOR_TIMEOUT_MS, signal, retryEveryMs: TIP_RETRY_MS, retryBackoff: TIP_RETRY_BACKOFF };
+    // A beacon pinned to an anchor that is not rendered yet (in a tab the user has not opened)
+    // shows when it is: waiting for it to render would re-search the page until the wait ends.
+    const options = { timeoutMs: TIP_ANCHOR_TIMEOUT_MS, signal, retryEveryMs: TIP_RETRY_MS, retryBackoff: TIP_RETRY_BACKOFF, acceptUnrendered: true };
     const targets = waiting.map((tip) => tip.placed.item.anchor);
     void this.input.ports
       .locateAll(targets, options, (i, result) => {

@@ -93,6 +93,22 @@ describe('tips', () => {
     await page.close();
   });
 
+  it('shows a tip whose anchor is on a tab not opened yet as soon as the user opens it, however late', async () => {
+    const { page, tabId } = await open(lightning.record('Account', SF_IDS.acme));
+    await beacon(page, 'account-industry').waitFor();
+    // The Chatter publisher is in the page, on the hidden Chatter tab: its beacon is placed, not shown.
+    const pinned = page.locator(`.ob-beacon[aria-label="${`Tip: ${title('chatter-mention')}`}"]`);
+    await expect.poll(() => pinned.count()).toBe(1);
+    expect(await pinned.isVisible()).toBe(false);
+    // Longer than a tip's anchor is waited for (8 s), so no search can be what shows it.
+    await page.waitForTimeout(8500);
+    await page.locator(`${ACTIVE_PAGE} a[role="tab"][data-tab-value="chatterTab"]`).click();
+    await beacon(page, 'chatter-mention').waitFor({ timeout: 2000 });
+    const post = await located(tabId, [{ kind: 'selectionName', value: 'sfdc:QuickAction.FeedItem.TextPost' }]);
+    await expectOnCorner(beacon(page, 'chatter-mention'), post.element.rect);
+    await page.close();
+  });
+
   it('shows a tip inside the edit modal, above the modal and usable', async () => {
     const { page, tabId } = await open(lightning.record('Opportunity', SF_IDS.acmeWidgets, 'edit'));
     const dialog = page.locator('section[role="dialog"][aria-modal="true"]');

@@ -264,6 +264,35 @@ describe('page scoping', () => {
     page(`<div style="display: none">${sfField('Account', 'Phone', 'Phone')}</div>`);
     expect(findAnchorNow(phone, options())).toMatchObject({ ok: false, tried: [{ outcome: 'hidden' }] });
   });
+
+  it('finds an element that is not rendered only when asked to, a rendered match of the same strategy first', () => {
+    page(`<div class="windowViewMode-normal active">
+            <div id="tab" style="display: none">${sfField('Account', 'Phone', 'Phone', 'hidden-phone')}</div>
+            <button id="unshown" style="display: none">Dial</button><button id="shown">Call</button>
+          </div>
+          <div class="windowViewMode-normal">${sfField('Account', 'Phone', 'Phone', 'cached-phone')}</div>`);
+    const accepting = options({ acceptUnrendered: true });
+    expect(findAnchorNow(phone, options())).toMatchObject({ ok: false, tried: [{ outcome: 'hidden' }] });
+    expect(found(findAnchorNow(phone, accepting))).toBe(byId('hidden-phone'));
+    // The first strategy that matches on the page wins, rendered or not: the author's first choice.
+    const orCall = target(phone.strategies[0] as AnchorStrategy, { kind: 'role', role: 'button', name: 'Call' });
+    expect(findAnchorNow(orCall, accepting)).toMatchObject({ ok: true, element: byId('hidden-phone'), strategyIndex: 0 });
+    // Within a strategy, a rendered match comes before an unrendered one earlier in the page.
+    const unshownFirst = target({ kind: 'css', selector: 'button' });
+    expect(found(findAnchorNow(unshownFirst, accepting))).toBe(byId('shown'));
+    expect(found(findAnchorNow(target({ kind: 'css', selector: '#unshown' }), accepting))).toBe(byId('unshown'));
+    // A cached page that is not shown is still out of scope.
+    byId('tab')?.remove();
+    expect(findAnchorNow(phone, accepting)).toMatchObject({ ok: false, tried: [{ outcome: 'inactive_page' }] });
+    expect(findAnchorNow(orCall, accepting)).toMatchObject({ ok: true, element: byId('shown'), strategyIndex: 1 });
+  });
+
+  it('stops waiting at an unrendered element when asked to accept it', async () => {
+    page('<div class="windowViewMode-normal active"><div id="later"></div></div>');
+    const pending = locateAnchor(phone, options({ acceptUnrendered: true, timeoutMs: 5000 }));
+    byId('later')?.insertAdjacentHTML('beforeend', `<div style="display: none">${sfField('Account', 'Phone', 'Phone', 'tabbed-phone')}</div>`);
+    expect(found(await pending)).toBe(byId('tabbed-phone'));
+  });
 });
 
 describe('waiting for late renders', () => {

@@ -5,7 +5,7 @@
  */
 import type { CrmKind } from '../context';
 import { composedAncestors } from './composed';
-import { inInactivePage, isActivePageContainer, openModal, scopeOf } from './scope';
+import { inInactivePage, isActivePageContainer, openModal, scopeOf, type ScopeOutcome } from './scope';
 import { compileStrategy, describeStrategy, type CompiledStrategy, type Probe } from './strategies';
 import { anchorTargetProblem } from './shape';
 import type { AnchorStrategy, AnchorTarget } from './target';
@@ -40,6 +40,15 @@ export interface LocateOptions {
    * page added meanwhile (on a page that keeps re-rendering, the whole layout each time).
    */
   retryBackoff?: number;
+  /**
+   * Whether an element on the page the user is looking at that is not rendered (`display: none`
+   * around it: a tab or a collapsed section not shown) counts as found. A strategy's rendered
+   * matches still come first, and a later strategy is tried only when an earlier one matches
+   * nothing on the page: the author's first choice, on a tab not opened yet, is still the
+   * element meant. A tip's beacon pinned to it shows once it is rendered, with no search waiting
+   * and retrying until then. Default false: a tour step waits for what the user can see.
+   */
+  acceptUnrendered?: boolean;
 }
 
 export type LocateOutcome = 'no_match' | 'invalid_selector' | 'inactive_page' | 'behind_modal' | 'hidden';
@@ -108,12 +117,14 @@ class Search {
   private index: TreeIndex | null = null;
   /** The open modal as of the last `refreshScope`: only what is inside it is in scope. */
   private modal: Element | null = null;
+  private readonly acceptUnrendered: boolean;
 
   constructor(options: LocateOptions) {
     this.doc = options.document;
     this.crm = options.crm;
     this.lightningPages = options.crm !== 'dynamics';
     this.shadowRootOf = options.pierceShadowRoots === false ? NO_SHADOW_ROOTS : (options.shadowRootOf ?? ((el) => el.shadowRoot));
+    this.acceptUnrendered = options.acceptUnrendered === true;
     let remembered = rememberedByDocument.get(this.doc);
     if (!remembered) {
       remembered = new Map();
@@ -170,9 +181,11 @@ class Search {
     if (memory) {
       const candidate = memory.candidate.deref();
       const probe = compiled.probes[memory.probe];
+      // The element found last time, if it still matches (an unrendered one, when accepted, is
+      // taken without looking for a rendered one: what the last search preferred).
       if (candidate?.isConnected && probe && candidate.matches(probe.selector)) {
         const anchor = probe.resolve ? probe.resolve(candidate) : candidate;
-        if (anchor && scopeOf(anchor, this.lightningPages, this.modal) === 'in_scope') return anchor;
+        if (anchor && this.accepts(scopeOf(anchor, this.lightningPages, this.modal))) return anchor;
       }
       // Once the full index exists, it is as cheap as a local search.
       const survivor = this.index ? null : this.nearestSurvivor(memory);
@@ -191,18 +204,31 @@ class Search {
     for (const ref of memory.ancestors) {
       const ancestor = ref.deref();
       if (!ancestor?.isConnected) continue;
-      // Below <body> is the whole page; below an inactive or hidden ancestor nothing is in scope.
+      // Below <body> is the whole page; below an inactive (or, unless accepted, hidden) ancestor nothing is in scope.
       const worthIt =
-        ancestor !== this.doc.body &&
-        ancestor !== this.doc.documentElement &&
-        scopeOf(ancestor, this.lightningPages, this.modal) === 'in_scope';
+        ancestor !== this.doc.body && ancestor !== this.doc.documentElement && this.accepts(scopeOf(ancestor, this.lightningPages, this.modal));
       return worthIt ? ancestor : null;
     }
     return null;
   }
 
+  private accepts(scope: ScopeOutcome): boolean {
+    return scope === 'in_scope' || (scope === 'hidden' && this.acceptUnrendered);
+  }
+
+  private remember(compiled: CompiledStrategy, candidate: Element, probe: number): void {
+    this.remembered.set(compiled.key, {
+      candidate: new WeakRef(candidate),
+      probe,
+      ancestors: composedAncestors(candidate).map((ancestor) => new WeakRef(ancestor)),
+    });
+  }
+
   private searchIn(roots: Iterable<SearchRoot>, index: TreeIndex | null, compiled: CompiledStrategy): Element | LocateOutcome {
     let outcome: LocateOutcome = 'no_match';
+    /** The first unrendered match, when those are accepted: found only if no rendered one is. */
+    // (Set in `consider`, a closure: typed so that the check after the loops does not narrow it to null.)
+    let unrendered = null as { anchor: Element; candidate: Element; probe: number } | null;
     const probes = compiled.probes ?? [];
     for (let probeIndex = 0; probeIndex < probes.length; probeIndex++) {
       const probe = probes[probeIndex] as Probe;
@@ -211,13 +237,10 @@ class Search {
         if (!anchor) return null;
         const scope = scopeOf(anchor, this.lightningPages, this.modal);
         if (scope === 'in_scope') {
-          this.remembered.set(compiled.key, {
-            candidate: new WeakRef(candidate),
-            probe: probeIndex,
-            ancestors: composedAncestors(candidate).map((ancestor) => new WeakRef(ancestor)),
-          });
+          this.remember(compiled, candidate, probeIndex);
           return anchor;
         }
+        if (scope === 'hidden' && this.acceptUnrendered) unrendered ??= { anchor, candidate, probe: probeIndex };
         if (OUTCOME_RANK[scope] > OUTCOME_RANK[outcome]) outcome = scope;
         return null;
       };
@@ -237,7 +260,9 @@ class Search {
         }
       }
     }
-    return outcome;
+    if (unrendered === null) return outcome;
+    this.remember(compiled, unrendered.candidate, unrendered.probe);
+    return unrendered.anchor;
   }
 }
 
