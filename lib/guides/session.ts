@@ -132,6 +132,8 @@ const TIP_RETRY_BACKOFF = 1.5;
 const REANCHOR_CHECK_MS = 1000;
 /** Typing is one action, not one per keystroke: input counts once the user pauses. */
 const INPUT_SETTLE_MS = 800;
+/** Elements the user types into that cannot host a shadow root. */
+const FORM_FIELDS: ReadonlySet<string> = new Set(['input', 'textarea', 'select']);
 
 const itemKey = (packId: string, itemId: string): string => JSON.stringify([packId, itemId]);
 
@@ -480,9 +482,16 @@ export class GuidanceSession {
    * field settles the one before at once.
    */
   private onInput(event: Event): void {
+    const typing = this.typing;
+    // Another keystroke in the same form field. The target the document sees is the field itself
+    // when it is not in a shadow root, and these fields cannot host one: no path to build.
+    const seen = event.target as Partial<Element> | null;
+    if (typing !== null && seen === typing.path[0] && seen?.localName !== undefined && FORM_FIELDS.has(seen.localName)) {
+      typing.settles.touch();
+      return;
+    }
     // Keep the path now: by the time typing settles, the event has finished dispatching.
     const path = event.composedPath();
-    const typing = this.typing;
     if (typing !== null && typing.path[0] === path[0]) {
       typing.path = path;
       typing.settles.touch();

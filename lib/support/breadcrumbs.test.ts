@@ -57,10 +57,12 @@ describe('recordClicks', () => {
       <a id="a" href="/x" title="ignored">Accounts</a>
       <div id="t" role="tab" aria-labelledby="tl"></div><span id="tl">Details</span>
       <div id="m" role="menuitem" aria-label="Edit"></div>
-      <button id="i" title="Refresh"><svg></svg></button>`);
+      <button id="i" title="Refresh"><svg></svg></button>
+      <details><summary id="s">More   details</summary></details>
+      <div id="r" role="menuitemradio">Sort by name</div>`);
     document.querySelector<HTMLElement>('#b span')?.click();
-    for (const id of ['a', 't', 'm', 'i']) document.getElementById(id)?.click();
-    expect(trail.list().map((crumb) => crumb.label)).toEqual(['Log a Call', 'Accounts', 'Details', 'Edit', 'Refresh']);
+    for (const id of ['a', 't', 'm', 'i', 's', 'r']) document.getElementById(id)?.click();
+    expect(trail.list().map((crumb) => crumb.label)).toEqual(['Log a Call', 'Accounts', 'Details', 'Edit', 'Refresh', 'More details', 'Sort by name']);
   });
 
   it('never records input values, text fields, unlabelled elements or Ombord itself', () => {
@@ -69,8 +71,9 @@ describe('recordClicks', () => {
       <textarea id="text">secret</textarea>
       <div role="button"><input id="inner" value="secret"></div>
       <div id="plain">Kari Nordmann</div>
+      <a id="anchor-only" name="kari">Kari Nordmann</a>
       <div id="ombord"><button id="ours">Get help</button></div>`);
-    for (const id of ['submit', 'text', 'inner', 'plain', 'ours']) document.getElementById(id)?.click();
+    for (const id of ['submit', 'text', 'inner', 'plain', 'anchor-only', 'ours']) document.getElementById(id)?.click();
     expect(trail.list()).toEqual([]);
   });
 
