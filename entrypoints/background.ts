@@ -1,5 +1,6 @@
 import { browser, defineBackground } from '#imports';
 import { STARTER_PACK_FILES } from '@/content/starter-packs';
+import { z } from 'zod';
 import { ProgressEventSchema } from '@/lib/api/progress';
 import { MySupportRequestSchema, SupportRequestSchema } from '@/lib/api/support';
 import type { CrmContext } from '@/lib/crm/context';
@@ -19,6 +20,7 @@ import {
   SUPPORT_REVISION_KEY,
   type MessageHandlers,
   type MessageSender,
+  type ProgressRevision,
 } from '@/lib/messages';
 import { openProgressStore, type ProgressStore } from '@/lib/progress';
 import { createSupportOutbox, type SupportOutcome } from '@/lib/support/queue';
@@ -28,6 +30,9 @@ import { captureSenderTab } from '@/lib/support/screenshot';
 import { mergePacks } from '@/lib/sync/packs';
 import { createSyncService } from '@/lib/sync/service';
 import { backendOriginPattern, readSyncSettings } from '@/lib/sync/settings';
+
+/** `progress:record` from a CRM tab: at most 500 events, and the id of the overlay that recorded them. */
+const ProgressRecordSchema = z.object({ events: ProgressEventSchema.array().max(500), writer: z.string().max(100).optional() });
 
 /**
  * Every minute (Chrome's floor is 30 s): drains the outbox and, every 15 minutes, refreshes packs;
@@ -66,7 +71,8 @@ export default defineBackground(() => {
   };
 
   const readManaged = (): Promise<unknown> => browser.storage.managed.get();
-  const bumpProgressRevision = () => browser.storage.local.set({ [PROGRESS_REVISION_KEY]: crypto.randomUUID() });
+  const bumpProgressRevision = (writer: string | null) =>
+    browser.storage.local.set({ [PROGRESS_REVISION_KEY]: { id: crypto.randomUUID(), writer } satisfies ProgressRevision });
   const sync = createSyncService({
     storage: browser.storage.local,
     readManaged,
@@ -77,7 +83,7 @@ export default defineBackground(() => {
     random: Math.random,
     extensionVersion: browser.runtime.getManifest().version,
     hasOriginPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
-    onProgressRestored: bumpProgressRevision,
+    onProgressRestored: () => bumpProgressRevision(null),
   });
   // Help requests wait in storage until the backend has them; the sync alarm retries them.
   const support = createSupportOutbox({
@@ -186,10 +192,10 @@ export default defineBackground(() => {
       return (await progressStore()).all();
     },
     async 'progress:record'(data) {
-      const events = ProgressEventSchema.array().max(500).parse((data as { events?: unknown }).events);
+      const { events, writer } = ProgressRecordSchema.parse(data);
       const { added } = await (await progressStore()).append(events);
       if (added.length > 0) {
-        await bumpProgressRevision();
+        await bumpProgressRevision(writer ?? null);
         syncSoon();
       }
       return { added: added.length };

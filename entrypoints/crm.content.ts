@@ -27,6 +27,7 @@ import {
   envelope,
   LOCALE_KEY,
   PROGRESS_REVISION_KEY,
+  progressRevisionWriter,
   SUPPORT_REVISION_KEY,
   type GuidanceData,
   type MessageHandlers,
@@ -159,8 +160,10 @@ export default defineContentScript({
       if (!guidance?.catalog || !ctx.isValid) return null;
       const { locale, messages, fallback } = guidance.catalog;
       const t: Translate = createTranslator(messages, fallback);
+      // Tells this overlay's own progress changes from other tabs' and the sync's.
+      const writer = crypto.randomUUID();
       const log = new ProgressEventLog(guidance.events, (events) => {
-        browser.runtime.sendMessage(envelope('progress:record', { events })).catch((error: unknown) => {
+        browser.runtime.sendMessage(envelope('progress:record', { events, writer })).catch((error: unknown) => {
           if (ctx.isValid) console.warn('[Ombord] could not save progress', error);
         });
       });
@@ -191,13 +194,15 @@ export default defineContentScript({
       liftToTopLayer(ui.shadowHost);
 
       // Another tab (or a sync) recorded progress: merge it, so a dismissal holds everywhere.
+      // This overlay's own events are in its log already: asking for every event again would cost
+      // the CRM page a copy of the whole history after each of the user's actions.
       const onStorageChanged = (changes: Record<string, unknown>, area: string): void => {
         if (area !== 'local' || !(PROGRESS_REVISION_KEY in changes)) return;
+        if (progressRevisionWriter(changes[PROGRESS_REVISION_KEY]) === writer) return;
         // Only the events: the packs and language do not change with progress.
         ask('progress:all', {}).then(
           (events) => {
-            log.merge(events);
-            session?.progressChanged();
+            if (log.merge(events)) session?.progressChanged();
           },
           (error: unknown) => {
             if (ctx.isValid) console.warn('[Ombord] could not reload progress', error);

@@ -31,7 +31,8 @@ export interface MessageMap {
   /** Content script → background: every progress event, after another tab or a sync changed them. */
   'progress:all': { request: Record<string, never>; response: ProgressEvent[] };
   /** Content script → background: append progress events (idempotent by id). */
-  'progress:record': { request: { events: ProgressEvent[] }; response: { added: number } };
+  /** `writer`: the sender's `ProgressRevision.writer`, so that it can skip reloading its own change. */
+  'progress:record': { request: { events: ProgressEvent[]; writer?: string }; response: { added: number } };
   /** Options → background: enrolment, last sync, queued events, dead letters, last problem. */
   'sync:status': { request: Record<string, never>; response: SyncStatus };
   /** Options → background: sync at once (after a running sync, skipping our own backoff), then the status. */
@@ -86,8 +87,26 @@ export interface UiCatalog {
   fallback: Catalog;
 }
 
-/** `storage.local` key bumped on every progress change, so every tab's overlay updates. */
+/** `storage.local` key bumped on every progress change, so every tab's overlay updates (a `ProgressRevision`). */
 export const PROGRESS_REVISION_KEY = 'progressRevision';
+
+/**
+ * A progress change: a fresh id, and who recorded it — the id a CRM tab's overlay sends with its
+ * events, or null (a sync brought events from the backend). The tab that recorded the events has
+ * them already and need not ask for every event again.
+ */
+export interface ProgressRevision {
+  id: string;
+  writer: string | null;
+}
+
+/** Who made a change of `PROGRESS_REVISION_KEY` (a `storage.onChanged` change); null when unknown. */
+export function progressRevisionWriter(change: unknown): string | null {
+  const value: unknown = typeof change === 'object' && change !== null ? (change as { newValue?: unknown }).newValue : undefined;
+  if (typeof value !== 'object' || value === null) return null;
+  const { writer } = value as { writer?: unknown };
+  return typeof writer === 'string' ? writer : null;
+}
 /** `storage.local` key bumped when the user's help requests, their replies or what is read change. */
 export const SUPPORT_REVISION_KEY = 'supportRevision';
 /** `storage.local` key of the user's language choice. */

@@ -19,10 +19,10 @@ describe('ProgressEventLog', () => {
     const b = seen('b');
     log.append([a, b]);
     expect(send).toHaveBeenCalledWith([b]);
-    log.merge([a, b, seen('c')]);
+    expect(log.merge([a, b, seen('c')])).toBe(true);
     expect(log.events().map((event) => event.itemId)).toEqual(['a', 'b', 'c']);
     const before = log.events();
-    log.merge([a]);
+    expect(log.merge([a])).toBe(false);
     expect(log.events()).toBe(before);
   });
 });

@@ -24,8 +24,8 @@ export class ProgressEventLog {
     this.send(fresh);
   };
 
-  /** Adds events recorded elsewhere (other tabs, other devices after a sync). */
-  merge(events: readonly ProgressEvent[]): void {
+  /** Adds events recorded elsewhere (other tabs, other devices after a sync); true when any was new. */
+  merge(events: readonly ProgressEvent[]): boolean {
     let changed = false;
     for (const event of events) {
       if (this.byId.has(event.id)) continue;
@@ -33,5 +33,6 @@ export class ProgressEventLog {
       changed = true;
     }
     if (changed) this.snapshot = [...this.byId.values()];
+    return changed;
   }
 }

@@ -131,14 +131,25 @@ describe('tips', () => {
   });
 
   it('"Don’t show again" and "Snooze" hold across a reload and in other tabs', async () => {
+    await recordMessages(ext);
     const url = lightning.record('Account', SF_IDS.globex);
-    const { page } = await open(url);
+    // A tab that is open already follows along.
+    const watching = await open(lightning.record('Account', SF_IDS.acme));
+    await beacon(watching.page, 'account-industry').waitFor();
+    const { page, tabId } = await open(url);
     await beacon(page, 'account-industry').hover();
     await page.getByRole('button', { name: "Don't show again" }).click();
     await expect.poll(() => beacon(page, 'account-industry').count()).toBe(0);
     await beacon(page, 'account-inline-edit').hover();
     await page.getByRole('button', { name: 'Snooze for a day' }).click();
     await expect.poll(() => beacon(page, 'account-inline-edit').count()).toBe(0);
+    await expect.poll(() => beacon(watching.page, 'account-industry').count()).toBe(0);
+    await expect.poll(() => beacon(watching.page, 'account-inline-edit').count()).toBe(0);
+    expect((await messagesOf(ext, watching.tabId, 'progress:all')).length).toBeGreaterThan(0);
+    // The tab that recorded the dismissal has it: it does not ask for the whole history again.
+    expect(await messagesOf(ext, tabId, 'progress:record')).not.toHaveLength(0);
+    expect(await messagesOf(ext, tabId, 'progress:all')).toHaveLength(0);
+    await watching.page.close();
 
     await page.reload();
     await launcher(page).waitFor();
