@@ -55,11 +55,53 @@ describe('pinToAnchor (beacons)', () => {
     expect(beacon?.style.position).toBe('fixed');
 
     const styles = vi.spyOn(window, 'getComputedStyle');
+    moveAnchors({ x: 140, y: 120 });
     act(() => window.dispatchEvent(new Event('scroll')));
     await waitFor(() => expect(styles).toHaveBeenCalled());
     expect(styles.mock.calls.some(([element]) => element === beacon)).toBe(false);
   });
+
+  it('computes nothing when the anchor is back where it was (a cached page shown again), and shows it as it was', async () => {
+    const anchor = createAnchor();
+    renderBeacon({ anchor });
+    const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
+    await waitFor(() => expect(beacon()?.style.transform).toBe('translate(168px, 88px)'));
+
+    const frames: FrameRequestCallback[] = [];
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback));
+    const styles = vi.spyOn(window, 'getComputedStyle');
+    const rects = vi.spyOn(anchor, 'getClientRects').mockReturnValue([] as unknown as DOMRectList);
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(frames).toHaveLength(1));
+    act(() => frames.shift()?.(performance.now()));
+    expect(beacon()?.style.visibility).toBe('hidden');
+
+    rects.mockRestore();
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(frames).toHaveLength(1));
+    act(() => frames.shift()?.(performance.now()));
+    expect(beacon()?.style.visibility).toBe('');
+    expect(beacon()?.style.transform).toBe('translate(168px, 88px)');
+    // Neither update measured the page's layout for a position: no computed style was read.
+    expect(styles).not.toHaveBeenCalled();
+
+    // Moved: computed again.
+    moveAnchors({ x: 300, y: 200 });
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(frames).toHaveLength(1));
+    act(() => frames.shift()?.(performance.now()));
+    expect(beacon()?.style.transform).toBe('translate(368px, 188px)');
+  });
 });
+
+/** Every element but the root is now at (x, y), 80 × 24. */
+function moveAnchors({ x, y }: { x: number; y: number }): void {
+  vi.mocked(Element.prototype.getBoundingClientRect).mockImplementation(function (this: Element) {
+    return this === document.documentElement
+      ? DOMRect.fromRect({ x: 0, y: 0, width: 1024, height: 768 })
+      : DOMRect.fromRect({ x, y, width: 80, height: 24 });
+  });
+}
 
 describe('pinToAnchor after the first position', () => {
   it('writes later moves in the next animation frame, all beacons together', async () => {

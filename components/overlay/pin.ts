@@ -56,6 +56,8 @@ export function pinToAnchor(
   let latest = 0;
   let stopped = false;
   let transform: string | null = null;
+  /** What the last position was computed from: while all of it holds, the position holds too. */
+  let basis: PositionBasis | null = null;
   element.style.visibility = 'hidden';
   const place = (nowClipped: boolean, nextTransform: string | null): void => {
     const write = (): void => {
@@ -79,17 +81,57 @@ export function pinToAnchor(
       place(true, null);
       return;
     }
+    // A cached Lightning page shown again puts its anchors back where they were: each switch of
+    // pages would otherwise cost every beacon on it a full computation (bench (b), DOM churn).
+    const rect = anchor.getBoundingClientRect();
+    if (basis !== null && basis.holds(rect)) {
+      place(basis.hidden, null);
+      return;
+    }
     void computePosition(anchor, element, { strategy: 'fixed', placement, middleware, platform: keptPlatform }).then(({ x, y, middlewareData }) => {
       if (stopped || run !== latest) return;
       const ratio = window.devicePixelRatio || 1;
       const next = `translate(${Math.round(x * ratio) / ratio}px, ${Math.round(y * ratio) / ratio}px)`;
-      place(middlewareData.hide?.referenceHidden === true, next === transform ? null : next);
+      const hidden = middlewareData.hide?.referenceHidden === true;
+      basis = positionBasis(anchor, element, rect, hidden);
+      place(hidden, next === transform ? null : next);
     });
   };
   const stop = followAnchorSize(anchor, element, update);
   return () => {
     stopped = true;
     stop();
+  };
+}
+
+interface PositionBasis {
+  /** Whether the anchor is still clipped away (the `hide` middleware). */
+  hidden: boolean;
+  /** Whether a position computed then still holds for an anchor now at `rect`. */
+  holds(rect: DOMRect): boolean;
+}
+
+/**
+ * The facts a pinned element's position follows from: the anchor's box, the viewport's size
+ * (`shift` keeps the element inside it), and where anchor and element are in the tree (which
+ * ancestors clip the anchor, what the element is positioned in). An ancestor that starts to clip
+ * the anchor without moving it is not seen, as `autoUpdate` does not report that either.
+ */
+function positionBasis(anchor: Element, element: Element, at: DOMRect, hidden: boolean): PositionBasis {
+  const { innerWidth, innerHeight } = window;
+  const anchorParents = composedParents(anchor);
+  const elementParents = composedParents(element);
+  return {
+    hidden,
+    holds: (rect) =>
+      rect.x === at.x &&
+      rect.y === at.y &&
+      rect.width === at.width &&
+      rect.height === at.height &&
+      window.innerWidth === innerWidth &&
+      window.innerHeight === innerHeight &&
+      sameParents(anchor, anchorParents) &&
+      sameParents(element, elementParents),
   };
 }
 
