@@ -94,6 +94,25 @@ describe('pinToAnchor (beacons)', () => {
   });
 });
 
+describe('pinToAnchor writing before the frame', () => {
+  it('writes a new position even when a later update in the same frame finds the same one', async () => {
+    const anchor = createAnchor();
+    renderBeacon({ anchor });
+    const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
+    await waitFor(() => expect(beacon()?.style.transform).toBe('translate(168px, 88px)'));
+    const frames: FrameRequestCallback[] = [];
+    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback));
+    moveAnchors({ x: 300, y: 200 });
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(frames).toHaveLength(1));
+    // Before the frame, another update: the anchor is where the first one found it.
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    act(() => frames.splice(0).forEach((frame) => frame(performance.now())));
+    expect(beacon()?.style.transform).toBe('translate(368px, 188px)');
+  });
+});
+
 /** Every element but the root is now at (x, y), 80 × 24. */
 function moveAnchors({ x, y }: { x: number; y: number }): void {
   vi.mocked(Element.prototype.getBoundingClientRect).mockImplementation(function (this: Element) {
@@ -179,5 +198,81 @@ describe('Beacon whose anchor is clipped away while its card is open', () => {
     act(() => window.dispatchEvent(new Event('scroll')));
     await waitFor(() => expect(button.style.visibility).toBe(''));
     expect(screen.queryByRole('dialog', { name: 'Log a call' })).toBeNull();
+  });
+});
+
+describe('pinToAnchor and layout shifts', () => {
+  /** Stand-ins that the test drives: happy-dom's observers never report. */
+  class FakeResizeObserver {
+    static all: FakeResizeObserver[] = [];
+    targets = new Set<Element>();
+    constructor(readonly callback: ResizeObserverCallback) {
+      FakeResizeObserver.all.push(this);
+    }
+    observe(target: Element) {
+      this.targets.add(target);
+    }
+    unobserve(target: Element) {
+      this.targets.delete(target);
+    }
+    disconnect() {
+      this.targets.clear();
+    }
+    static report(target: Element) {
+      for (const observer of FakeResizeObserver.all) {
+        if (observer.targets.has(target)) observer.callback([], observer as unknown as ResizeObserver);
+      }
+    }
+  }
+  class FakeIntersectionObserver {
+    static all: FakeIntersectionObserver[] = [];
+    targets = new Set<Element>();
+    constructor(readonly callback: IntersectionObserverCallback) {
+      FakeIntersectionObserver.all.push(this);
+    }
+    observe(target: Element) {
+      this.targets.add(target);
+    }
+    disconnect() {
+      this.targets.clear();
+    }
+    takeRecords() {
+      return [];
+    }
+    static watching(target: Element) {
+      return FakeIntersectionObserver.all.filter((observer) => observer.targets.has(target));
+    }
+  }
+
+  it('keeps following the anchor’s moves after it was hidden and shown again (a cached page switched away from and back)', async () => {
+    vi.stubGlobal('ResizeObserver', FakeResizeObserver);
+    vi.stubGlobal('IntersectionObserver', FakeIntersectionObserver);
+    try {
+      const anchor = createAnchor();
+      renderBeacon({ anchor });
+      const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
+      await waitFor(() => expect(beacon()?.style.transform).toBe('translate(168px, 88px)'));
+      expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(1);
+
+      // Hidden: the anchor's size observer stops the layout-shift observer before it reports.
+      const rects = vi.spyOn(anchor, 'getClientRects').mockReturnValue([] as unknown as DOMRectList);
+      vi.mocked(Element.prototype.getBoundingClientRect).mockImplementation(function (this: Element) {
+        return this === anchor ? DOMRect.fromRect({ x: 0, y: 0, width: 0, height: 0 }) : DOMRect.fromRect({ x: 0, y: 0, width: 1024, height: 768 });
+      });
+      act(() => FakeResizeObserver.report(anchor));
+      expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(0);
+
+      // Shown again: watched afresh, so a later layout shift moves the beacon.
+      rects.mockRestore();
+      moveAnchors({ x: 100, y: 100 });
+      act(() => FakeResizeObserver.report(anchor));
+      const [shifts] = FakeIntersectionObserver.watching(anchor);
+      expect(shifts).toBeDefined();
+      moveAnchors({ x: 300, y: 200 });
+      act(() => shifts?.callback([{ intersectionRatio: 1 } as IntersectionObserverEntry], shifts as unknown as IntersectionObserver));
+      await waitFor(() => expect(beacon()?.style.transform).toBe('translate(368px, 188px)'));
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -55,23 +55,30 @@ export function pinToAnchor(
   let clipped: boolean | null = null;
   let latest = 0;
   let stopped = false;
+  /** The latest position computed, and the one in the element's style. */
   let transform: string | null = null;
+  let written: string | null = null;
   /** What the last position was computed from: while all of it holds, the position holds too. */
   let basis: PositionBasis | null = null;
   element.style.visibility = 'hidden';
-  const place = (nowClipped: boolean, nextTransform: string | null): void => {
-    const write = (): void => {
-      if (stopped) return;
-      if (nextTransform !== null) element.style.transform = nextTransform;
-      element.style.visibility = nowClipped ? 'hidden' : '';
-    };
-    if (clipped === null) write();
-    else writeBeforeNextFrame(element, write);
-    if (nextTransform !== null) transform = nextTransform;
-    if (nowClipped !== clipped) {
-      clipped = nowClipped;
-      onClippedChange(nowClipped);
+  // Writes what is latest when it runs: a write that waits for the frame does not lose a position
+  // computed before it to a later update that found the same position (and so had none to write).
+  const write = (): void => {
+    if (stopped) return;
+    if (transform !== null && transform !== written) {
+      element.style.transform = transform;
+      written = transform;
     }
+    element.style.visibility = clipped === true ? 'hidden' : '';
+  };
+  const place = (nowClipped: boolean, nextTransform: string | null): void => {
+    const first = clipped === null;
+    if (nextTransform !== null) transform = nextTransform;
+    const changed = nowClipped !== clipped;
+    clipped = nowClipped;
+    if (first) write();
+    else writeBeforeNextFrame(element, write);
+    if (changed) onClippedChange(nowClipped);
   };
   const update = (): void => {
     const run = ++latest;
@@ -94,7 +101,7 @@ export function pinToAnchor(
       const next = `translate(${Math.round(x * ratio) / ratio}px, ${Math.round(y * ratio) / ratio}px)`;
       const hidden = middlewareData.hide?.referenceHidden === true;
       basis = positionBasis(anchor, element, rect, hidden);
-      place(hidden, next === transform ? null : next);
+      place(hidden, next);
     });
   };
   const stop = followAnchorSize(anchor, element, update);
@@ -162,7 +169,15 @@ function writeBeforeNextFrame(element: HTMLElement, write: () => void): void {
  * which that observer reports. Lightning pages toggle their scrollbar all the time.
  */
 export function followAnchor(reference: ReferenceElement, floating: FloatingElement, update: () => void): () => void {
-  return autoUpdate(reference, floating, update, { ancestorResize: false });
+  const stop = autoUpdate(reference, floating, update, { ancestorResize: false, layoutShift: false });
+  const shifts = layoutShiftsOf(reference, floating, update);
+  const resizes = new ResizeObserver(() => shifts.sizeChanged());
+  if (reference instanceof Element) resizes.observe(reference);
+  return () => {
+    stop();
+    shifts.stop();
+    resizes.disconnect();
+  };
 }
 
 /**
@@ -172,12 +187,60 @@ export function followAnchor(reference: ReferenceElement, floating: FloatingElem
  * cached Lightning page hidden and shown again resizes every anchor in it to 0 and back).
  */
 function followAnchorSize(reference: ReferenceElement, floating: FloatingElement, update: () => void): () => void {
-  const stop = autoUpdate(reference, floating, update, { ancestorResize: false, elementResize: false });
-  const resizes = new ResizeObserver(() => update());
+  const stop = autoUpdate(reference, floating, update, { ancestorResize: false, elementResize: false, layoutShift: false });
+  const shifts = layoutShiftsOf(reference, floating, update);
+  const resizes = new ResizeObserver(() => {
+    shifts.sizeChanged();
+    update();
+  });
   if (reference instanceof Element) resizes.observe(reference);
   return () => {
     stop();
+    shifts.stop();
     resizes.disconnect();
+  };
+}
+
+/**
+ * `autoUpdate`'s layout-shift observer, kept going while the anchor is hidden and shown again.
+ * Floating UI's stops for good when it finds the anchor without a box or with an empty one
+ * (display: none: a cached Lightning page switched away from, a tab not shown; a field whose
+ * content has not rendered yet when its beacon is pinned), so the anchor's later moves went
+ * unseen. Here it stops when the anchor loses its box (the anchor's `ResizeObserver` reports that
+ * before the layout-shift observer does, which would force a layout to find out) and starts
+ * afresh when the anchor has one again. `sizeChanged` is for that `ResizeObserver`.
+ */
+function layoutShiftsOf(reference: ReferenceElement, floating: FloatingElement, update: () => void): { sizeChanged(): void; stop(): void } {
+  // What Floating UI's observer needs to start: a box with a width and a height.
+  const rendered = () => {
+    const { width, height } = reference.getBoundingClientRect();
+    return width > 0 && height > 0;
+  };
+  // `autoUpdate` updates once as it starts; the caller's own `autoUpdate` has done that already,
+  // and a restart comes with the caller's update for the same change.
+  const start = (): (() => void) => {
+    let started = false;
+    const onShift = () => {
+      if (started) update();
+    };
+    const stop = autoUpdate(reference, floating, onShift, { ancestorScroll: false, ancestorResize: false, elementResize: false, layoutShift: true });
+    started = true;
+    return stop;
+  };
+  let stop: (() => void) | null = rendered() ? start() : null;
+  return {
+    sizeChanged() {
+      const now = rendered();
+      if (now && stop === null) stop = start();
+      else if (!now && stop !== null) {
+        stop();
+        stop = null;
+      }
+    },
+    stop() {
+      stop?.();
+      stop = null;
+    },
   };
 }
 

@@ -109,6 +109,30 @@ describe('tips', () => {
     await page.close();
   });
 
+  it('follows its anchor when the page shifts, also after the user has been to another page and back', async () => {
+    const { page, tabId } = await open(lightning.record('Account', SF_IDS.acme));
+    const marker = beacon(page, 'account-industry');
+    await marker.waitFor();
+    // Away to the Opportunity and back by the app's own links: Lightning keeps the Account page, hidden meanwhile.
+    for (const id of [SF_IDS.acmeWidgets, SF_IDS.acme]) {
+      await page.locator(`${ACTIVE_PAGE} a[data-recordid="${id}"]`).first().click();
+      await expect.poll(() => page.locator(`${ACTIVE_PAGE} [record-id="${id}"]`).count()).toBeGreaterThan(0);
+    }
+    await marker.waitFor();
+    const before = await located(tabId, [{ kind: 'salesforceField', object: 'Account', field: 'Industry' }]);
+    // Content above the layout grows (a banner, a related list loading): the field moves down, at the same size.
+    await page.evaluate((selector) => {
+      const banner = document.createElement('div');
+      banner.style.height = '120px';
+      document.querySelector(`${selector} .record-main`)?.prepend(banner);
+    }, ACTIVE_PAGE);
+    const after = await located(tabId, [{ kind: 'salesforceField', object: 'Account', field: 'Industry' }]);
+    expect(after.element.rect.y - before.element.rect.y).toBeCloseTo(120, 0);
+    await expect.poll(async () => centre((await marker.boundingBox())!).y, { timeout: 2000 }).toBeCloseTo(after.element.rect.y, -1);
+    await expectOnCorner(marker, after.element.rect);
+    await page.close();
+  });
+
   it('shows a tip inside the edit modal, above the modal and usable', async () => {
     const { page, tabId } = await open(lightning.record('Opportunity', SF_IDS.acmeWidgets, 'edit'));
     const dialog = page.locator('section[role="dialog"][aria-modal="true"]');
