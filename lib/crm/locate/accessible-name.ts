@@ -35,6 +35,15 @@ const IMPLICIT_CANDIDATES: Partial<Record<string, string>> = {
   option: 'option',
 };
 
+/**
+ * Whether `el` can match `roleCandidates(role)` at all, read from its tag and a `role` attribute:
+ * a check without the selector engine, for testing many elements (an event's path) cheaply.
+ */
+export function mayHaveRole(role: string): (el: Element) => boolean {
+  const tags = new Set((IMPLICIT_CANDIDATES[role] ?? '').split(',').map((part) => part.trim().split('[')[0] ?? '').filter(Boolean));
+  return (el) => el.hasAttribute('role') || tags.has(el.localName);
+}
+
 /** A selector for every element that might have `role`; confirm each with `roleOf`. */
 export function roleCandidates(role: string): string {
   const explicit = `[role~=${cssString(role)} i]`;

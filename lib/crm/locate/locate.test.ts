@@ -12,6 +12,7 @@ import {
   type LocateOptions,
   type LocateResult,
 } from './index';
+import { compileStrategy, describeStrategy } from './strategies';
 
 // Closed roots are kept here, as only the extension's privileged API could reach them.
 const closedRoots = new WeakMap<Element, ShadowRoot>();
@@ -532,6 +533,30 @@ describe('mayLocateAmong (is locating worth it for this event path?)', () => {
     // A button, but not the one named: no locate needed.
     expect(mayLocateAmong(target({ kind: 'role', role: 'button', name: 'Save' }), pathOf(byId('other') as Element))).toBe(false);
     expect(mayLocateAmong(phone, [])).toBe(false);
+  });
+
+  it('rules out by its cheap check only elements that the selector does not match', () => {
+    page(`<div class="windowViewMode-normal active">${sfField('Account', 'Phone', 'Phone')}
+      <records-record-layout-item><input name="Phone"><textarea name="Phone"></textarea><select name="Phone"></select></records-record-layout-item>
+      <lightning-input-field field-name="Phone"></lightning-input-field>
+      <a href="/x">Link</a><area href="/y"><button>Save</button><input type="text"><div role="textbox" contenteditable="true"></div>
+      <div data-id="quickCreateLauncher_button"></div><div data-id="name-FieldSectionItemContainer"></div><h2>Heading</h2><ul><li>Item</li></ul></div>`);
+    const strategies: AnchorStrategy[] = [
+      { kind: 'salesforceField', object: 'Account', field: 'Phone' },
+      { kind: 'salesforceField', field: 'Phone' },
+      { kind: 'salesforceButton', object: 'Lead', action: 'Convert' },
+      { kind: 'selectionName', value: 'sfdc:RecordField.Account.Phone' },
+      { kind: 'dynamicsField', name: 'name' },
+      { kind: 'dataId', value: 'quickCreateLauncher_button' },
+      ...(['button', 'link', 'textbox', 'heading', 'listitem', 'combobox', 'tab'] as const).map((role): AnchorStrategy => ({ kind: 'role', role, name: 'x' })),
+    ];
+    const elements = [...document.querySelectorAll('*')];
+    for (const strategy of strategies) {
+      for (const probe of compileStrategy(strategy, document).probes ?? []) {
+        const ruledOut = elements.filter((el) => probe.mayMatch?.(el) === false);
+        expect(ruledOut.filter((el) => el.matches(probe.selector)), `${describeStrategy(strategy)}: ${probe.selector}`).toEqual([]);
+      }
+    }
   });
 
   it('is true for a label, whose anchor is another element than the label itself', () => {

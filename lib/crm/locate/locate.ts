@@ -326,7 +326,8 @@ export function mayLocateAmong(target: AnchorTarget, elements: readonly Element[
       if (probe.resolvesElsewhere) return true;
       // Otherwise the anchor is the candidate itself, when `resolve` accepts it.
       for (const element of elements) {
-        if (element.matches(probe.selector) && (probe.resolve === undefined || probe.resolve(element) === element)) return true;
+        if (probe.mayMatch?.(element) === false || !element.matches(probe.selector)) continue;
+        if (probe.resolve === undefined || probe.resolve(element) === element) return true;
       }
     }
   }

@@ -3,7 +3,7 @@
  * optional index key (so API-name attributes are found without scanning), and an optional check
  * that maps a candidate to the element to anchor to.
  */
-import { accessibleName, normalizeName, roleCandidates, roleOf } from './accessible-name';
+import { accessibleName, mayHaveRole, normalizeName, roleCandidates, roleOf } from './accessible-name';
 import { closestComposed, closestComposedTag } from './composed';
 import { cssString } from './css';
 import type { CrmKind } from '../context';
@@ -19,6 +19,11 @@ export interface Probe {
   resolve?: (candidate: Element) => Element | null;
   /** Whether `resolve` can give another element than the candidate (a label gives its field). */
   resolvesElsewhere?: boolean;
+  /**
+   * False for an element that cannot match `selector` (a cheaper check than `matches`, for many
+   * elements at a time); absent: ask `matches`.
+   */
+  mayMatch?: (el: Element) => boolean;
 }
 
 export interface CompiledStrategy {
@@ -62,11 +67,12 @@ const SELECTION_NAME = 'data-target-selection-name' as const;
 function selectionNameProbe(kind: string, object: string | undefined, name: string): Probe {
   if (object !== undefined) {
     const value = `sfdc:${kind}.${object}.${name}`;
-    return { selector: `[${SELECTION_NAME}=${cssString(value)}]`, indexKey: { attribute: SELECTION_NAME, value } };
+    return { selector: `[${SELECTION_NAME}=${cssString(value)}]`, indexKey: { attribute: SELECTION_NAME, value }, mayMatch: carries(SELECTION_NAME) };
   }
   return {
     selector: `[${SELECTION_NAME}^=${cssString(`sfdc:${kind}.`)}][${SELECTION_NAME}$=${cssString(`.${name}`)}]`,
     indexKey: { attribute: SELECTION_NAME, value: `sfdc:${kind}.*.${name}` },
+    mayMatch: carries(SELECTION_NAME),
   };
 }
 
@@ -97,6 +103,13 @@ function labelProbe(text: string): Probe {
   };
 }
 
+const carries =
+  (attribute: string) =>
+  (el: Element): boolean =>
+    el.hasAttribute(attribute);
+
+const SALESFORCE_EDIT_CONTROLS: ReadonlySet<string> = new Set(['input', 'textarea', 'select', 'lightning-input-field']);
+
 function isValidSelector(selector: string, doc: Document): boolean {
   try {
     doc.createDocumentFragment().querySelector(selector);
@@ -122,6 +135,7 @@ function compile(strategy: AnchorStrategy, doc: Document): CompiledStrategy {
           // lightning-input-field. These carry no object name.
           {
             selector: `input[name=${name}], textarea[name=${name}], select[name=${name}], lightning-input-field[field-name=${name}]`,
+            mayMatch: (el) => SALESFORCE_EDIT_CONTROLS.has(el.localName),
             resolve: (candidate) =>
               candidate.localName === 'lightning-input-field' || closestComposedTag(candidate, SALESFORCE_FIELD_CONTAINERS)
                 ? candidate
@@ -137,17 +151,25 @@ function compile(strategy: AnchorStrategy, doc: Document): CompiledStrategy {
         ...base,
         crm: 'salesforce',
         probes: [
-          { selector: `[${SELECTION_NAME}=${cssString(strategy.value)}]`, indexKey: { attribute: SELECTION_NAME, value: strategy.value } },
+          {
+            selector: `[${SELECTION_NAME}=${cssString(strategy.value)}]`,
+            indexKey: { attribute: SELECTION_NAME, value: strategy.value },
+            mayMatch: carries(SELECTION_NAME),
+          },
         ],
       };
     case 'dynamicsField': {
       const value = `${strategy.name}-FieldSectionItemContainer`;
-      return { ...base, crm: 'dynamics', probes: [{ selector: `[data-id=${cssString(value)}]`, indexKey: { attribute: 'data-id', value } }] };
+      return {
+        ...base,
+        crm: 'dynamics',
+        probes: [{ selector: `[data-id=${cssString(value)}]`, indexKey: { attribute: 'data-id', value }, mayMatch: carries('data-id') }],
+      };
     }
     case 'dataId':
       return {
         ...base,
-        probes: [{ selector: `[data-id=${cssString(strategy.value)}]`, indexKey: { attribute: 'data-id', value: strategy.value } }],
+        probes: [{ selector: `[data-id=${cssString(strategy.value)}]`, indexKey: { attribute: 'data-id', value: strategy.value }, mayMatch: carries('data-id') }],
       };
     case 'role': {
       const { role } = strategy;
@@ -156,7 +178,7 @@ function compile(strategy: AnchorStrategy, doc: Document): CompiledStrategy {
         const actual = roleOf(candidate);
         return actual === role && normalizeName(accessibleName(candidate, actual)) === wanted ? candidate : null;
       };
-      return { ...base, readsText: true, probes: [{ selector: roleCandidates(role), resolve }] };
+      return { ...base, readsText: true, probes: [{ selector: roleCandidates(role), resolve, mayMatch: mayHaveRole(role) }] };
     }
     case 'label':
       return { ...base, readsText: true, probes: [labelProbe(strategy.text)] };
