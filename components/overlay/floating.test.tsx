@@ -62,56 +62,60 @@ describe('pinToAnchor (beacons)', () => {
   });
 
   it('computes nothing when the anchor is back where it was (a cached page shown again), and shows it as it was', async () => {
-    const anchor = createAnchor();
-    renderBeacon({ anchor });
-    const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
-    await waitFor(() => expect(beacon()?.style.transform).toBe('translate(168px, 88px)'));
-
-    const frames: FrameRequestCallback[] = [];
-    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback));
+    const { anchor, beacon, nextFrame } = await pinnedBeacon();
     const styles = vi.spyOn(window, 'getComputedStyle');
     const rects = vi.spyOn(anchor, 'getClientRects').mockReturnValue([] as unknown as DOMRectList);
     act(() => window.dispatchEvent(new Event('scroll')));
-    await waitFor(() => expect(frames).toHaveLength(1));
-    act(() => frames.shift()?.(performance.now()));
-    expect(beacon()?.style.visibility).toBe('hidden');
+    await nextFrame();
+    expect(beacon().style.visibility).toBe('hidden');
 
     rects.mockRestore();
     act(() => window.dispatchEvent(new Event('scroll')));
-    await waitFor(() => expect(frames).toHaveLength(1));
-    act(() => frames.shift()?.(performance.now()));
-    expect(beacon()?.style.visibility).toBe('');
-    expect(beacon()?.style.transform).toBe('translate(168px, 88px)');
+    await nextFrame();
+    expect(beacon().style.visibility).toBe('');
+    expect(beacon().style.transform).toBe('translate(168px, 88px)');
     // Neither update measured the page's layout for a position: no computed style was read.
     expect(styles).not.toHaveBeenCalled();
 
     // Moved: computed again.
     moveAnchors({ x: 300, y: 200 });
     act(() => window.dispatchEvent(new Event('scroll')));
-    await waitFor(() => expect(frames).toHaveLength(1));
-    act(() => frames.shift()?.(performance.now()));
-    expect(beacon()?.style.transform).toBe('translate(368px, 188px)');
+    await nextFrame();
+    expect(beacon().style.transform).toBe('translate(368px, 188px)');
   });
 });
 
 describe('pinToAnchor writing before the frame', () => {
   it('writes a new position even when a later update in the same frame finds the same one', async () => {
-    const anchor = createAnchor();
-    renderBeacon({ anchor });
-    const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
-    await waitFor(() => expect(beacon()?.style.transform).toBe('translate(168px, 88px)'));
-    const frames: FrameRequestCallback[] = [];
-    vi.spyOn(window, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback));
+    const { beacon, nextFrame } = await pinnedBeacon();
     moveAnchors({ x: 300, y: 200 });
     act(() => window.dispatchEvent(new Event('scroll')));
-    await waitFor(() => expect(frames).toHaveLength(1));
     // Before the frame, another update: the anchor is where the first one found it.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     act(() => window.dispatchEvent(new Event('scroll')));
     await new Promise((resolve) => setTimeout(resolve, 20));
-    act(() => frames.splice(0).forEach((frame) => frame(performance.now())));
-    expect(beacon()?.style.transform).toBe('translate(368px, 188px)');
+    await nextFrame();
+    expect(beacon().style.transform).toBe('translate(368px, 188px)');
   });
 });
+
+/**
+ * A beacon pinned to a fresh anchor, at its first position; from then on the test runs the
+ * animation frames: `nextFrame` waits for one to be asked for and runs it.
+ */
+async function pinnedBeacon() {
+  const anchor = createAnchor();
+  renderBeacon({ anchor });
+  const beacon = () => document.querySelector<HTMLElement>('.ob-beacon') as HTMLElement;
+  await waitFor(() => expect(beacon().style.transform).toBe('translate(168px, 88px)'));
+  const frames: FrameRequestCallback[] = [];
+  vi.spyOn(window, 'requestAnimationFrame').mockImplementation((callback) => frames.push(callback));
+  const nextFrame = async () => {
+    await waitFor(() => expect(frames.length).toBeGreaterThan(0));
+    act(() => frames.splice(0).forEach((frame) => frame(performance.now())));
+  };
+  return { anchor, beacon, nextFrame };
+}
 
 /** Every element but the root is now at (x, y), 80 × 24. */
 function moveAnchors({ x, y }: { x: number; y: number }): void {
