@@ -37,6 +37,7 @@ import {
 } from '@/lib/messages';
 import { ProgressEventLog } from '@/lib/progress/log';
 import { BreadcrumbTrail, recordClicks } from '@/lib/support/breadcrumbs';
+import { listenForUserActions } from '@/lib/dom/user-actions';
 import { PageErrorTrail } from '@/lib/support/errors';
 import { HelpRequests } from '@/lib/support/help';
 import { MyRequests } from '@/lib/support/my-requests';
@@ -81,7 +82,8 @@ export default defineContentScript({
     let currentContext: CrmContext | null = null;
     let activeSession: GuidanceSession | null = null;
     const breadcrumbs = new BreadcrumbTrail(now);
-    recordClicks(document, breadcrumbs, { signal: ctx.signal, ignore: (element) => element === overlayHost });
+    const userActions = listenForUserActions(document, ctx.signal);
+    recordClicks(userActions, breadcrumbs, { signal: ctx.signal, ignore: (element) => element === overlayHost });
     const pageErrors = new PageErrorTrail();
     pageErrors.listen(window, { signal: ctx.signal, now });
     const help = new HelpRequests({
@@ -284,7 +286,7 @@ export default defineContentScript({
             finder: () => anchorFinder(locateOptions()),
             locateInDocument: (targets) => findAnchorsNow(targets, { ...locateOptions(), pierceShadowRoots: false }),
             afterPaint,
-            events: document,
+            events: userActions,
             now: () => new Date(),
           },
         });

@@ -5,6 +5,7 @@
  * sink come in as ports, so the whole flow runs under plain vitest; the content script makes
  * one session per distinct context and aborts it when the user leaves.
  */
+import type { UserActions } from '../dom/user-actions';
 import type { CrmContext } from '../crm/context';
 import { describeStrategy, mayLocateAmong, type AnchorTarget, type LocateResult } from '../crm/locate';
 import type { NewProgressEvent, ProgressEvent } from '../api/progress';
@@ -54,7 +55,7 @@ export interface SessionPorts {
    */
   afterPaint?(callback: () => void): void;
   /** Where the user's clicks and input are heard (the CRM document). */
-  events: Pick<EventTarget, 'addEventListener'>;
+  events: UserActions;
   now(): Date;
 }
 

@@ -3,6 +3,7 @@
  * never a record id) and the labelled controls they clicked (a button's, link's, tab's or menu
  * item's accessible name). Values of inputs and anything typed are never read.
  */
+import type { UserActions } from '../dom/user-actions';
 import type { SupportContext } from '../api/support';
 import type { CrmContext } from '../crm/context';
 import { accessibleName, roleOf } from '../crm/locate/accessible-name';
@@ -51,15 +52,15 @@ export class BreadcrumbTrail {
 }
 
 /**
- * Records clicks on labelled controls anywhere in `document` (capture, passive) until `signal`
- * aborts. `ignore` says which clicked elements are not the CRM's (Ombord's own overlay).
+ * Records clicks on labelled controls anywhere in the CRM page (the page's `UserActions`) until
+ * `signal` aborts. `ignore` says which clicked elements are not the CRM's (Ombord's own overlay).
  */
 export function recordClicks(
-  document: Document,
+  actions: UserActions,
   trail: BreadcrumbTrail,
   { signal, ignore = () => false }: { signal: AbortSignal; ignore?: (element: Element) => boolean },
 ): void {
-  document.addEventListener(
+  actions.addEventListener(
     'click',
     (event) => {
       const path = event.composedPath().filter((target): target is Element => (target as Partial<Node>).nodeType === Node.ELEMENT_NODE);
@@ -70,7 +71,7 @@ export function recordClicks(
       const label = control === undefined ? '' : accessibleLabel(control);
       if (label !== '') trail.clicked(label);
     },
-    { capture: true, passive: true, signal },
+    { signal },
   );
 }
 
