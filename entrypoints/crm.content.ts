@@ -15,7 +15,7 @@ import {
   locateAnchors,
   type LocateReport,
 } from '@/lib/crm/locate';
-import { watchCrmContext } from '@/lib/crm/watch';
+import { watchCrmContext, type CrmContextWatch } from '@/lib/crm/watch';
 import { liftToTopLayer, modalDialogAround, placeHost } from '@/lib/dom/top-layer';
 import { shadowRootOf } from '@/lib/dom/shadow-root';
 import { askGuidanceEarly, takeSharedEarlyGuidance } from '@/lib/guides/early';
@@ -138,7 +138,9 @@ export default defineContentScript({
 
     // The context is reported from the first moment; guidance joins when its data is loaded.
     const overlay = startOverlay();
-    watchCrmContext({
+    // Sessions start from inside the first report, before this is assigned: not navigating then.
+    let contextWatch: CrmContextWatch | null = null;
+    contextWatch = watchCrmContext({
       window,
       signal: ctx.signal,
       detect: (url) => detectCrmContextFromPage(url, document),
@@ -286,6 +288,7 @@ export default defineContentScript({
             finder: () => anchorFinder(locateOptions()),
             locateInDocument: (targets) => findAnchorsNow(targets, { ...locateOptions(), pierceShadowRoots: false }),
             afterPaint,
+            navigating: () => contextWatch?.navigating() ?? false,
             events: userActions,
             now: () => new Date(),
           },

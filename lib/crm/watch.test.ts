@@ -2,7 +2,7 @@
 // @vitest-environment-options {"url": "https://acme.lightning.force.com/"}
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CrmContext } from './context';
-import { watchCrmContext } from './watch';
+import { watchCrmContext, type CrmContextWatch } from './watch';
 
 function contextFor(url: string): CrmContext | null {
   const parsed = new URL(url);
@@ -39,8 +39,8 @@ describe('watchCrmContext', () => {
     vi.useRealTimers();
   });
 
-  function start(detect = contextFor): void {
-    watchCrmContext({
+  function start(detect = contextFor): CrmContextWatch {
+    return watchCrmContext({
       window,
       detect,
       signal: stop.signal,
@@ -85,19 +85,23 @@ describe('watchCrmContext', () => {
     expect(seen.map((s) => s.context?.recordId)).toEqual(['001A', '001C']);
   });
 
-  it('waits until the navigations have stopped for the debounce time', async () => {
-    start();
+  it('waits until the navigations have stopped for the debounce time, saying meanwhile that the user is navigating', async () => {
+    const watch = start();
+    expect(watch.navigating()).toBe(false);
     // A navigation every 30 ms for 150 ms: each one puts the report off by 50 ms.
     for (const id of ['001B', '001C', '001D', '001E', '001F']) {
       window.history.pushState(null, '', `/lightning/r/Account/${id}/view`);
       window.dispatchEvent(new PopStateEvent('popstate'));
       await vi.advanceTimersByTimeAsync(30);
+      expect(watch.navigating()).toBe(true);
     }
     expect(seen).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(19);
     expect(seen).toHaveLength(1);
+    expect(watch.navigating()).toBe(true);
     await vi.advanceTimersByTimeAsync(1);
     expect(seen.map((s) => s.context?.recordId)).toEqual(['001A', '001F']);
+    expect(watch.navigating()).toBe(false);
   });
 
   it('reports leaving the CRM as null and reacts to hash changes', async () => {

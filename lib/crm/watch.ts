@@ -28,11 +28,19 @@ interface NavigationLike extends EventTarget {
   readonly currentEntry: unknown;
 }
 
-export function watchCrmContext(options: WatchCrmContextOptions): void {
+export interface CrmContextWatch {
+  /**
+   * Whether the user is on the move: a navigation was seen and has not settled into a context
+   * yet. The page on screen may soon not be the current context's.
+   */
+  navigating(): boolean;
+}
+
+export function watchCrmContext(options: WatchCrmContextOptions): CrmContextWatch {
   const { window: win, detect, onChange, signal } = options;
   const debounceMs = options.debounceMs ?? 150;
   const pollMs = options.pollMs ?? 1000;
-  if (signal.aborted) return;
+  if (signal.aborted) return { navigating: () => false };
 
   let current: CrmContext | null = null;
   let currentController: AbortController | null = null;
@@ -78,6 +86,7 @@ export function watchCrmContext(options: WatchCrmContextOptions): void {
   );
 
   report();
+  return { navigating: () => !signal.aborted && debounce.pending() };
 }
 
 /** Detection must never throw into the page; a detector bug reads as "not a CRM page". */

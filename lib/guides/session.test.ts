@@ -112,6 +112,7 @@ describe('GuidanceSession', () => {
     vi.useRealTimers();
   });
 
+  let navigating = false;
   function open(path = `/lightning/r/Account/${ACCOUNT}/view`, signal = leave.signal): GuidanceSession {
     return new GuidanceSession({
       packs: [pack],
@@ -126,6 +127,7 @@ describe('GuidanceSession', () => {
         locateInDocument: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce', pierceShadowRoots: false }),
         events: document,
         now: () => new Date(),
+        navigating: () => navigating,
       },
     });
   }
@@ -215,6 +217,24 @@ describe('GuidanceSession', () => {
     expect(after).not.toBe(before);
     expect(after?.isConnected).toBe(true);
     expect(stored.filter((event) => event.type === 'anchor_missing' && event.itemId === 'phone-tip')).toHaveLength(0);
+  });
+
+  it('looks for a re-rendered anchor only once the user has stopped navigating', async () => {
+    const session = open();
+    await settle();
+    const before = session.getView().tips[0]?.anchor;
+    const item = document.querySelector('records-record-layout-item[field-label="Phone"]');
+    item?.replaceChildren(item.firstElementChild?.cloneNode(true) ?? '');
+    navigating = true;
+    try {
+      await vi.advanceTimersByTimeAsync(3100);
+      expect(session.getView().tips[0]?.anchor).toBe(before);
+    } finally {
+      navigating = false;
+    }
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(session.getView().tips[0]?.anchor).not.toBe(before);
+    expect(session.getView().tips[0]?.anchor?.isConnected).toBe(true);
   });
 
   it('keeps a tip’s view while its anchor stays, so the overlay renders only what changed', async () => {

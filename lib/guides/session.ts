@@ -54,6 +54,11 @@ export interface SessionPorts {
    * task (the content script: requestAnimationFrame, then setTimeout). Default: a task.
    */
   afterPaint?(callback: () => void): void;
+  /**
+   * Whether the user is on the move to another page (a navigation that has not settled): anchors
+   * replaced meanwhile are looked for once it has. Default: never.
+   */
+  navigating?(): boolean;
   /** Where the user's clicks and input are heard (the CRM document). */
   events: UserActions;
   now(): Date;
@@ -350,6 +355,9 @@ export class GuidanceSession {
    * now and then (a property read each) and found again when they were replaced.
    */
   private reanchor(): void {
+    // The page on screen may be about to be another's: finding this page's replaced anchors now
+    // would search a page the user is leaving (and, on Lightning, wait for it to be shown again).
+    if (this.input.ports.navigating?.() === true) return;
     const replaced: TrackedTip[] = [];
     for (const tip of this.tips.values()) {
       if (tip.anchor === null || tip.anchor.isConnected) continue;

@@ -8,8 +8,10 @@ describe('quietTimer', () => {
   it('fires once, quietMs after the last touch, with one timer pending at a time', async () => {
     const fire = vi.fn();
     const timer = quietTimer(100, Date.now, fire);
+    expect(timer.pending()).toBe(false);
     for (let i = 0; i < 5; i++) {
       timer.touch();
+      expect(timer.pending()).toBe(true);
       expect(vi.getTimerCount()).toBe(1);
       await vi.advanceTimersByTimeAsync(60);
     }
@@ -19,6 +21,7 @@ describe('quietTimer', () => {
     expect(fire).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
     expect(fire).toHaveBeenCalledOnce();
+    expect(timer.pending()).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
     // Touched again after firing: a new round.
     timer.touch();
@@ -32,6 +35,7 @@ describe('quietTimer', () => {
     timer.touch();
     await vi.advanceTimersByTimeAsync(50);
     timer.cancel();
+    expect(timer.pending()).toBe(false);
     await vi.advanceTimersByTimeAsync(500);
     expect(fire).not.toHaveBeenCalled();
     expect(vi.getTimerCount()).toBe(0);

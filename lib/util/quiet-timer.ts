@@ -10,6 +10,8 @@ export interface QuietTimer {
   touch(): void;
   /** Stops it without firing. */
   cancel(): void;
+  /** Whether it was touched and has not fired (or been cancelled) since. */
+  pending(): boolean;
 }
 
 export function quietTimer(quietMs: number, now: () => number, fire: () => void): QuietTimer {
@@ -34,5 +36,6 @@ export function quietTimer(quietMs: number, now: () => number, fire: () => void)
       clearTimeout(timer);
       timer = undefined;
     },
+    pending: () => timer !== undefined,
   };
 }
