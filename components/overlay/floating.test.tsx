@@ -255,26 +255,46 @@ describe('pinToAnchor and layout shifts', () => {
       const anchor = createAnchor();
       renderBeacon({ anchor });
       const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
+      /** display: none above the anchor: no box at all; its size observer reports it. */
+      const hide = () => {
+        const rects = vi.spyOn(anchor, 'getClientRects').mockReturnValue([] as unknown as DOMRectList);
+        vi.mocked(Element.prototype.getBoundingClientRect).mockImplementation(function (this: Element) {
+          return DOMRect.fromRect(this === anchor ? { x: 0, y: 0, width: 0, height: 0 } : { x: 0, y: 0, width: 1024, height: 768 });
+        });
+        act(() => FakeResizeObserver.report(anchor));
+        const showAt = (at: { x: number; y: number }) => {
+          rects.mockRestore();
+          moveAnchors(at);
+          act(() => FakeResizeObserver.report(anchor));
+        };
+        return { showAt };
+      };
       await waitFor(() => expect(beacon()?.style.transform).toBe('translate(168px, 88px)'));
       expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(1);
 
       // Hidden: the anchor's size observer stops the layout-shift observer before it reports.
-      const rects = vi.spyOn(anchor, 'getClientRects').mockReturnValue([] as unknown as DOMRectList);
-      vi.mocked(Element.prototype.getBoundingClientRect).mockImplementation(function (this: Element) {
-        return this === anchor ? DOMRect.fromRect({ x: 0, y: 0, width: 0, height: 0 }) : DOMRect.fromRect({ x: 0, y: 0, width: 1024, height: 768 });
-      });
-      act(() => FakeResizeObserver.report(anchor));
+      const hidden = hide();
       expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(0);
 
-      // Shown again: watched afresh, so a later layout shift moves the beacon.
-      rects.mockRestore();
-      moveAnchors({ x: 100, y: 100 });
-      act(() => FakeResizeObserver.report(anchor));
+      // Shown again: watched afresh once it has stayed shown a moment (a move meanwhile is caught
+      // up then), so a later layout shift moves the beacon.
+      hidden.showAt({ x: 100, y: 100 });
+      expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(0);
+      moveAnchors({ x: 200, y: 150 });
+      await waitFor(() => expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(1));
+      await waitFor(() => expect(beacon()?.style.transform).toBe('translate(268px, 138px)'));
       const [shifts] = FakeIntersectionObserver.watching(anchor);
-      expect(shifts).toBeDefined();
       moveAnchors({ x: 300, y: 200 });
       act(() => shifts?.callback([{ intersectionRatio: 1 } as IntersectionObserverEntry], shifts as unknown as IntersectionObserver));
       await waitFor(() => expect(beacon()?.style.transform).toBe('translate(368px, 188px)'));
+
+      // Switched away, back and away again quickly: no observer started meanwhile.
+      const observers = FakeIntersectionObserver.all.length;
+      hide().showAt({ x: 300, y: 200 });
+      hide();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(FakeIntersectionObserver.all.length).toBe(observers);
+      expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(0);
     } finally {
       vi.unstubAllGlobals();
     }

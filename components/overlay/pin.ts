@@ -201,6 +201,9 @@ function followAnchorSize(reference: ReferenceElement, floating: FloatingElement
   };
 }
 
+/** How long an anchor shown again stays rendered before its layout shifts are watched again. */
+const SHIFTS_RESUME_MS = 250;
+
 /**
  * `autoUpdate`'s layout-shift observer, kept going while the anchor is hidden and shown again.
  * Floating UI's stops for good when it finds the anchor without a box or with an empty one
@@ -208,7 +211,9 @@ function followAnchorSize(reference: ReferenceElement, floating: FloatingElement
  * content has not rendered yet when its beacon is pinned), so the anchor's later moves went
  * unseen. Here it stops when the anchor loses its box (the anchor's `ResizeObserver` reports that
  * before the layout-shift observer does, which would force a layout to find out) and starts
- * afresh when the anchor has one again. `sizeChanged` is for that `ResizeObserver`.
+ * afresh once the anchor has had one again for `SHIFTS_RESUME_MS`, with an update for any move
+ * meanwhile: each start costs the page a layout read, and switching back and forth between
+ * cached pages would pay it on every switch. `sizeChanged` is for that `ResizeObserver`.
  */
 function layoutShiftsOf(reference: ReferenceElement, floating: FloatingElement, update: () => void): { sizeChanged(): void; stop(): void } {
   // What Floating UI's observer needs to start: a box with a width and a height.
@@ -216,8 +221,7 @@ function layoutShiftsOf(reference: ReferenceElement, floating: FloatingElement, 
     const { width, height } = reference.getBoundingClientRect();
     return width > 0 && height > 0;
   };
-  // `autoUpdate` updates once as it starts; the caller's own `autoUpdate` has done that already,
-  // and a restart comes with the caller's update for the same change.
+  // `autoUpdate` updates once as it starts; the caller's own `autoUpdate` has done that already.
   const start = (): (() => void) => {
     let started = false;
     const onShift = () => {
@@ -228,16 +232,29 @@ function layoutShiftsOf(reference: ReferenceElement, floating: FloatingElement, 
     return stop;
   };
   let stop: (() => void) | null = rendered() ? start() : null;
+  let resume: ReturnType<typeof setTimeout> | undefined;
+  const cancelResume = () => {
+    clearTimeout(resume);
+    resume = undefined;
+  };
   return {
     sizeChanged() {
       const now = rendered();
-      if (now && stop === null) stop = start();
-      else if (!now && stop !== null) {
-        stop();
+      if (now && stop === null && resume === undefined) {
+        resume = setTimeout(() => {
+          resume = undefined;
+          if (stop !== null || !rendered()) return;
+          stop = start();
+          update();
+        }, SHIFTS_RESUME_MS);
+      } else if (!now) {
+        cancelResume();
+        stop?.();
         stop = null;
       }
     },
     stop() {
+      cancelResume();
       stop?.();
       stop = null;
     },
