@@ -1,6 +1,6 @@
 import { browser, defineBackground } from '#imports';
-import { STARTER_PACK_FILES } from '@/content/starter-packs';
 import { z } from 'zod';
+import { STARTER_PACK_FILES } from '@/content/starter-packs';
 import { ProgressEventSchema } from '@/lib/api/progress';
 import { MySupportRequestSchema, SupportRequestSchema } from '@/lib/api/support';
 import type { CrmContext } from '@/lib/crm/context';

@@ -18,6 +18,7 @@ import {
 import { watchCrmContext, type CrmContextWatch } from '@/lib/crm/watch';
 import { liftToTopLayer, modalDialogAround, placeHost } from '@/lib/dom/top-layer';
 import { shadowRootOf } from '@/lib/dom/shadow-root';
+import { listenForUserActions } from '@/lib/dom/user-actions';
 import { askGuidanceEarly, takeSharedEarlyGuidance } from '@/lib/guides/early';
 import { GuidanceSession } from '@/lib/guides/session';
 import type { Translate } from '@/lib/i18n';
@@ -37,7 +38,6 @@ import {
 } from '@/lib/messages';
 import { ProgressEventLog } from '@/lib/progress/log';
 import { BreadcrumbTrail, recordClicks } from '@/lib/support/breadcrumbs';
-import { listenForUserActions } from '@/lib/dom/user-actions';
 import { PageErrorTrail } from '@/lib/support/errors';
 import { HelpRequests } from '@/lib/support/help';
 import { MyRequests } from '@/lib/support/my-requests';

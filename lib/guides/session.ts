@@ -5,9 +5,9 @@
  * sink come in as ports, so the whole flow runs under plain vitest; the content script makes
  * one session per distinct context and aborts it when the user leaves.
  */
-import type { UserActions } from '../dom/user-actions';
 import type { CrmContext } from '../crm/context';
 import { describeStrategy, mayLocateAmong, type AnchorTarget, type LocateResult } from '../crm/locate';
+import type { UserActions } from '../dom/user-actions';
 import type { NewProgressEvent, ProgressEvent } from '../api/progress';
 import { newProgressEvent, toProgressContext } from '../progress/new-event';
 import { checklistDone, deriveProgressState, itemProgress, type ProgressState } from '../progress/state';

@@ -3,10 +3,10 @@
  * never a record id) and the labelled controls they clicked (a button's, link's, tab's or menu
  * item's accessible name). Values of inputs and anything typed are never read.
  */
-import type { UserActions } from '../dom/user-actions';
 import type { SupportContext } from '../api/support';
 import type { CrmContext } from '../crm/context';
 import { accessibleName, roleOf } from '../crm/locate/accessible-name';
+import type { UserActions } from '../dom/user-actions';
 import { Trail, trimText } from './trail';
 
 export type Breadcrumb = SupportContext['breadcrumbs'][number];
