@@ -205,6 +205,88 @@ describe('GuidanceSession', () => {
     expect(checklist?.tasks.map((task) => task.done)).toEqual([true, false, true]);
   });
 
+  it('listens for the user’s actions where guidance can use them, and on the whole page only for what must be looked for', async () => {
+    const tipsOnly = (adoptionSelector: string) =>
+      ContentPackSchema.parse({
+        ...pack,
+        items: [
+          ...pack.items.filter((item) => item.id === 'phone-tip'),
+          {
+            id: 'type-tip',
+            kind: 'tip',
+            targeting: { crm: 'salesforce', where: { pageTypes: ['record_view'], objects: ['Account'] } },
+            anchor: { strategies: [{ kind: 'css', selector: '#edit' }] },
+            title: en('Edit inline'),
+            body: en('Type the number here.'),
+            adoption: { on: 'input', anchor: { strategies: [{ kind: 'css', selector: adoptionSelector }] } },
+          },
+        ],
+      });
+    const onPage = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map(([type]) => type).filter((type) => type === 'click' || type === 'input');
+    /** The kinds of action heard on the whole page now. */
+    const heardOnPage = (add: { mock: { calls: unknown[][] } }, remove: { mock: { calls: unknown[][] } }) => {
+      const now = onPage(add);
+      for (const type of onPage(remove)) now.splice(now.indexOf(type), 1);
+      return now;
+    };
+    const session = (packs: ContentPack[]) =>
+      new GuidanceSession({
+        packs,
+        context: contextFor(`/lightning/r/Account/${ACCOUNT}/view`),
+        user: { locale: 'en', roles: [], teams: [] },
+        progress: log,
+        signal: leave.signal,
+        ports: {
+          locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
+          locateAll: (targets, options, onResult) => locateAnchors(targets, { document, crm: 'salesforce', ...options }, onResult),
+          finder: () => anchorFinder({ document, crm: 'salesforce' }),
+          locateInDocument: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce', pierceShadowRoots: false }),
+          events: document,
+          now: () => new Date(),
+        },
+      });
+
+    // Each tip is adopted on an element that is found: nothing listens on the page (once the
+    // adoption anchor, looked for after the first view, is found).
+    const added = vi.spyOn(document, 'addEventListener');
+    const removed = vi.spyOn(document, 'removeEventListener');
+    session([tipsOnly('#phone-input')]);
+    await settle();
+    expect(heardOnPage(added, removed)).toEqual([]);
+    document.getElementById('edit')?.click();
+    expect(types()).not.toContain('tip_adopted');
+    document.getElementById('phone')?.click();
+    const input = document.getElementById('phone-input') as HTMLInputElement;
+    input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+    await vi.advanceTimersByTimeAsync(900);
+    expect(stored.filter((event) => event.type === 'tip_adopted').map((event) => event.itemId)).toEqual(['phone-tip', 'type-tip']);
+    leave.abort();
+
+    // An adoption anchor not on the page is looked for in the path of every input, as before.
+    leave = new AbortController();
+    stored.length = 0;
+    log = new ProgressEventLog([], (events) => stored.push(...events));
+    added.mockClear();
+    removed.mockClear();
+    session([tipsOnly('#not-there')]);
+    await vi.advanceTimersByTimeAsync(9000);
+    expect(heardOnPage(added, removed)).toEqual(['input']);
+    leave.abort();
+
+    // A checklist task done by a click on an anchor looks at every click until it is done.
+    leave = new AbortController();
+    stored.length = 0;
+    log = new ProgressEventLog([], (events) => stored.push(...events));
+    added.mockClear();
+    removed.mockClear();
+    session([pack]);
+    await settle();
+    expect(heardOnPage(added, removed)).toEqual(['click']);
+    document.getElementById('phone')?.click();
+    expect(stored.filter((event) => event.type === 'checklist_item_done').map((event) => 'taskId' in event && event.taskId)).toContain('call');
+    expect(heardOnPage(added, removed)).toEqual([]);
+  });
+
   it('finds a tip’s anchor again after the CRM re-rendered it', async () => {
     const session = open();
     await settle();
@@ -327,7 +409,8 @@ describe('GuidanceSession', () => {
     );
   });
 
-  it('counts typing as one input once it settles, and settles it at once when the user types in another field', async () => {
+  it('counts typing as one input once it settles, listening on the step anchor only', async () => {
+    const heardOnPage = vi.spyOn(document, 'addEventListener');
     const session = open();
     await settle();
     session.startTour('update-tour');
@@ -335,6 +418,8 @@ describe('GuidanceSession', () => {
     document.getElementById('edit')?.click();
     await settle();
     expect(session.getView().tour).toMatchObject({ title: 'Phone' });
+    // The step is typed into at its anchor: no keystroke elsewhere in the page needs hearing.
+    expect(heardOnPage.mock.calls.filter(([type]) => type === 'input')).toEqual([]);
     const input = document.getElementById('phone-input') as HTMLInputElement;
     const type = (field: HTMLInputElement) => field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
     // Still typing: a keystroke every half second keeps the step open.
@@ -343,12 +428,14 @@ describe('GuidanceSession', () => {
       await vi.advanceTimersByTimeAsync(500);
     }
     expect(session.getView().tour).toMatchObject({ title: 'Phone' });
-    // On to another field: the typing in Phone counts now, not 800 ms later.
+    // Typing in another field is not this step's: the typing in Phone counts once it pauses.
     const other = document.createElement('input');
     document.querySelector('.windowViewMode-normal')?.append(other);
     type(other);
-    // The next step's anchor is missing: it is skipped after its 50 ms wait.
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(session.getView().tour).toMatchObject({ title: 'Phone' });
+    // 800 ms after the last keystroke in Phone; the next step's anchor is missing: skipped after its 50 ms wait.
+    await vi.advanceTimersByTimeAsync(200);
     expect(session.getView().tour).toMatchObject({ title: 'Go on' });
   });
 

@@ -7,13 +7,14 @@
  */
 import type { CrmContext } from '../crm/context';
 import { describeStrategy, mayLocateAmong, type AnchorTarget, type LocateResult } from '../crm/locate';
-import type { UserActions } from '../dom/user-actions';
+import type { UserActions, UserActionType } from '../dom/user-actions';
 import type { NewProgressEvent, ProgressEvent } from '../api/progress';
 import { newProgressEvent, toProgressContext } from '../progress/new-event';
 import { checklistDone, deriveProgressState, itemProgress, type ProgressState } from '../progress/state';
 import { minutesSavedThisWeek } from '../progress/minutes';
 import { quietTimer, type QuietTimer } from '../util/quiet-timer';
 import { checklistTaskDoneBy, type ObservedActivity } from './checklist';
+import { matchesContext } from './context-match';
 import { localize } from './localize';
 import type { Announcement, ContentPack, GuideItem, LocalizedText, Tip, Tour } from './pack';
 import { selectGuidance, type GuidanceSelection, type GuidanceUser, type PlacedItem } from './select';
@@ -156,6 +157,15 @@ interface TrackedTip {
   view: TipView | null;
   controller: AbortController;
   adopted: boolean;
+  /** Where a tip with its own adoption anchor is adopted, once found; until then that is looked for in each action's path. */
+  adoptionAnchor: Element | null;
+}
+
+/** One of the session's listeners: on an element guidance points at, or (`target` null) on the whole page. */
+interface Heard {
+  target: Element | null;
+  type: UserActionType;
+  stop: AbortController;
 }
 
 export class GuidanceSession {
@@ -174,6 +184,10 @@ export class GuidanceSession {
   private panels: OverlayPanels;
   /** Typing in one field, until it settles (`INPUT_SETTLE_MS` without a keystroke there). */
   private typing: Typing | null = null;
+  /** Where the session listens for the user's actions now (`syncListening`). */
+  private heard: Heard[] = [];
+  /** The last event handled: one heard on two anchors (nested) counts once. */
+  private lastEvent: Event | null = null;
 
   constructor(input: GuidanceSessionInput) {
     this.input = input;
@@ -183,9 +197,6 @@ export class GuidanceSession {
     this.panels = withoutTips(this.view);
     if (input.signal.aborted) return;
     input.signal.addEventListener('abort', () => this.dispose(), { once: true });
-    const listen = { capture: true, passive: true, signal: input.signal } as const;
-    input.ports.events.addEventListener('click', (event) => this.guard(() => this.onUserAction('click', event)), listen);
-    input.ports.events.addEventListener('input', (event) => this.guard(() => this.onInput(event)), listen);
     this.guard(() => {
       this.observe({ kind: 'visit', context: input.context });
       this.apply();
@@ -296,7 +307,7 @@ export class GuidanceSession {
     const fresh: TrackedTip[] = [];
     for (const [key, placed] of wanted) {
       if (this.tips.has(key)) continue;
-      const tip: TrackedTip = { placed, anchor: null, view: null, controller: new AbortController(), adopted: false };
+      const tip: TrackedTip = { placed, anchor: null, view: null, controller: new AbortController(), adopted: false, adoptionAnchor: null };
       this.tips.set(key, tip);
       fresh.push(tip);
     }
@@ -308,7 +319,7 @@ export class GuidanceSession {
     fresh.forEach((tip, i) => {
       const result = found[i];
       if (result?.ok) tip.anchor = result.element;
-      else missing.push(tip);
+      if (!result?.ok || tip.placed.item.adoption?.anchor !== undefined) missing.push(tip);
     });
     if (missing.length > 0) {
       const searchFully = () => this.locateTips(missing, { reportMissing: true });
@@ -326,6 +337,14 @@ export class GuidanceSession {
   private locateTips(tips: readonly TrackedTip[], { reportMissing }: { reportMissing: boolean }): void {
     const waiting = tips.filter((tip) => !tip.controller.signal.aborted);
     if (waiting.length === 0 || this.input.signal.aborted) return;
+    // Each tip's anchor when it is not known, and its own adoption anchor (if any), in one search.
+    const wanted: Array<{ tip: TrackedTip; target: AnchorTarget; adoption: boolean }> = [];
+    for (const tip of waiting) {
+      if (tip.anchor === null) wanted.push({ tip, target: tip.placed.item.anchor, adoption: false });
+      const adoptionTarget = tip.placed.item.adoption?.anchor;
+      if (adoptionTarget && tip.adoptionAnchor === null) wanted.push({ tip, target: adoptionTarget, adoption: true });
+    }
+    if (wanted.length === 0) return;
     const batch = new AbortController();
     const onTipAborted = () => {
       if (waiting.every((tip) => tip.controller.signal.aborted)) batch.abort();
@@ -335,18 +354,25 @@ export class GuidanceSession {
     // A beacon pinned to an anchor that is not rendered yet (in a tab the user has not opened)
     // shows when it is: waiting for it to render would re-search the page until the wait ends.
     const options = { timeoutMs: TIP_ANCHOR_TIMEOUT_MS, signal, retryEveryMs: TIP_RETRY_MS, retryBackoff: TIP_RETRY_BACKOFF, acceptUnrendered: true };
-    const targets = waiting.map((tip) => tip.placed.item.anchor);
     void this.input.ports
-      .locateAll(targets, options, (i, result) => {
-        const tip = waiting[i];
-        if (tip === undefined || this.input.signal.aborted || tip.controller.signal.aborted) return;
-        if (result.ok) {
-          tip.anchor = result.element;
-          this.publishTips();
-        } else if (result.reason === 'not_found' && reportMissing) {
-          this.reportMissing(tip.placed, undefined, result, TIP_ANCHOR_TIMEOUT_MS);
-        }
-      })
+      .locateAll(
+        wanted.map(({ target }) => target),
+        options,
+        (i, result) => {
+          const entry = wanted[i];
+          if (entry === undefined || this.input.signal.aborted || entry.tip.controller.signal.aborted) return;
+          const { tip, adoption } = entry;
+          if (result.ok && adoption) {
+            tip.adoptionAnchor = result.element;
+            this.syncListening();
+          } else if (result.ok) {
+            tip.anchor = result.element;
+            this.publishTips();
+          } else if (result.reason === 'not_found' && reportMissing && !adoption) {
+            this.reportMissing(tip.placed, undefined, result, TIP_ANCHOR_TIMEOUT_MS);
+          }
+        },
+      )
       .finally(() => batch.abort());
   }
 
@@ -360,8 +386,11 @@ export class GuidanceSession {
     if (this.input.ports.navigating?.() === true) return;
     const replaced: TrackedTip[] = [];
     for (const tip of this.tips.values()) {
-      if (tip.anchor === null || tip.anchor.isConnected) continue;
-      tip.anchor = null;
+      const anchorGone = tip.anchor !== null && !tip.anchor.isConnected;
+      const adoptionGone = tip.adoptionAnchor !== null && !tip.adoptionAnchor.isConnected;
+      if (!anchorGone && !adoptionGone) continue;
+      if (anchorGone) tip.anchor = null;
+      if (adoptionGone) tip.adoptionAnchor = null;
       tip.controller.abort();
       tip.controller = new AbortController();
       replaced.push(tip);
@@ -470,7 +499,8 @@ export class GuidanceSession {
     for (const tip of this.tips.values()) {
       const adoption = tip.placed.item.adoption;
       if (tip.adopted || adoption?.on !== action) continue;
-      if (!(adoption.anchor ? onAnchor(adoption.anchor) : hit(tip.anchor))) continue;
+      const onIt = adoption.anchor === undefined ? hit(tip.anchor) : tip.adoptionAnchor !== null ? hit(tip.adoptionAnchor) : onAnchor(adoption.anchor);
+      if (!onIt) continue;
       // One adoption per tip per visit: a double click or a retyped value is still one use.
       tip.adopted = true;
       adopted.push({ type: 'tip_adopted', ...this.base(tip.placed), minutesSaved: tip.placed.item.wiifm?.minutesSaved ?? 0 });
@@ -486,9 +516,67 @@ export class GuidanceSession {
   }
 
   /**
+   * Listens where the user's actions can matter to this page's guidance, and nowhere else: on the
+   * anchors of the tour step and of the tips not adopted yet when those are known, and on the
+   * whole page only for what is looked for in each action's path (a checklist task's anchor, an
+   * adoption anchor not found). Most clicks and keystrokes in the CRM then never reach the
+   * extension's world (bench (b): every one did, and did work there).
+   */
+  private syncListening(): void {
+    if (this.input.signal.aborted) return;
+    const everywhere = new Set<UserActionType>();
+    const onElements: Array<{ target: Element; type: UserActionType }> = [];
+    const current = this.tour;
+    if (current?.run.phase === 'showing') {
+      const kind = current.tour.steps[current.run.stepIndex]?.advanceOn.kind;
+      if ((kind === 'click' || kind === 'input') && current.anchor !== null) onElements.push({ target: current.anchor, type: kind });
+    }
+    for (const tip of this.tips.values()) {
+      const adoption = tip.placed.item.adoption;
+      if (adoption === undefined || tip.adopted) continue;
+      const target = adoption.anchor === undefined ? tip.anchor : tip.adoptionAnchor;
+      if (target !== null) onElements.push({ target, type: adoption.on });
+      else if (adoption.anchor !== undefined) everywhere.add(adoption.on);
+    }
+    for (const view of this.selection.checklists) {
+      for (const { task, done } of view.tasks) {
+        const by = task.completedBy;
+        if (!done && by.kind === 'action' && (by.where === undefined || matchesContext(by.where, this.input.context))) everywhere.add(by.on);
+      }
+    }
+    const wanted: Array<{ target: Element | null; type: UserActionType }> = [
+      ...[...everywhere].map((type) => ({ target: null, type })),
+      ...onElements.filter(({ type }) => !everywhere.has(type)),
+    ];
+    const same = (a: { target: Element | null; type: UserActionType }, b: { target: Element | null; type: UserActionType }) =>
+      a.target === b.target && a.type === b.type;
+    const kept: Heard[] = [];
+    for (const heard of this.heard) {
+      if (wanted.some((want) => same(want, heard))) kept.push(heard);
+      else heard.stop.abort();
+    }
+    for (const want of wanted) {
+      if (kept.some((heard) => same(want, heard))) continue;
+      const stop = new AbortController();
+      const listener = (event: Event) => this.guard(() => this.onHeard(want.type, event));
+      if (want.target === null) this.input.ports.events.addEventListener(want.type, listener, { signal: stop.signal });
+      else want.target.addEventListener(want.type, listener, { capture: true, passive: true, signal: stop.signal });
+      kept.push({ ...want, stop });
+    }
+    this.heard = kept;
+  }
+
+  private onHeard(type: UserActionType, event: Event): void {
+    if (event === this.lastEvent) return;
+    this.lastEvent = event;
+    if (type === 'click') this.onUserAction('click', event);
+    else this.onInput(event);
+  }
+
+  /**
    * Typing counts as one input action once it settles (a `quietTimer`: typing is the CRM's
    * busiest moment, and a timer per keystroke was most of this handler's cost). Typing in another
-   * field settles the one before at once.
+   * field that is heard settles the one before at once.
    */
   private onInput(event: Event): void {
     const typing = this.typing;
@@ -613,6 +701,7 @@ export class GuidanceSession {
     }
     this.view = this.buildView();
     this.panels = withoutTips(this.view);
+    this.syncListening();
     for (const listener of this.listeners) listener();
   }
 
@@ -623,6 +712,7 @@ export class GuidanceSession {
   private publishTips(): void {
     if (this.input.signal.aborted) return;
     this.view = { ...this.view, tips: this.buildTips() };
+    this.syncListening();
     for (const listener of this.listeners) listener();
   }
 
@@ -720,6 +810,8 @@ export class GuidanceSession {
   private dispose(): void {
     this.typing?.settles.cancel();
     this.typing = null;
+    for (const heard of this.heard) heard.stop.abort();
+    this.heard = [];
     for (const tip of this.tips.values()) tip.controller.abort();
     this.tour?.controller.abort();
     this.listeners.clear();
