@@ -72,8 +72,15 @@ describe('recordClicks', () => {
       <div role="button"><input id="inner" value="secret"></div>
       <div id="plain">Kari Nordmann</div>
       <a id="anchor-only" name="kari">Kari Nordmann</a>
-      <div id="ombord"><button id="ours">Get help</button></div>`);
-    for (const id of ['submit', 'text', 'inner', 'plain', 'anchor-only', 'ours']) document.getElementById(id)?.click();
+      <div id="ombord"><button id="ours">Get help</button></div>
+      <div contenteditable="true"><p><a id="typed-link" href="https://example.com">Kari's notes</a></p></div>
+      <div role="combobox"><a id="option" href="/001">Acme Corporation</a></div>
+      <div id="host"></div>`);
+    // A text entry the path goes through in a shadow root counts as well.
+    const root = document.getElementById('host')?.attachShadow({ mode: 'open' });
+    if (root) root.innerHTML = '<div role="textbox"><button id="in-shadow">Kari Nordmann</button></div>';
+    for (const id of ['submit', 'text', 'inner', 'plain', 'anchor-only', 'ours', 'typed-link', 'option']) document.getElementById(id)?.click();
+    root?.getElementById('in-shadow')?.click();
     expect(trail.list()).toEqual([]);
   });
 

@@ -15,20 +15,47 @@ const LABEL_MAX = 120;
 
 /**
  * Controls whose accessible name is a label someone designed, not data someone typed: `button`,
- * `a[href]`, `summary` and these roles. Checked in script, not with a selector list per element
- * of the click's path (~40 on a Lightning page): this runs on every click in the CRM.
+ * `a[href]`, `summary` and these roles.
  */
 const LABELLED_ROLES: ReadonlySet<string> = new Set(['button', 'link', 'tab', 'menuitem', 'menuitemcheckbox', 'menuitemradio']);
 
-function isLabelledControl(element: Element): boolean {
-  const name = element.localName;
-  if (name === 'button' || name === 'summary' || (name === 'a' && element.hasAttribute('href'))) return true;
-  const role = element.getAttribute('role');
-  return role !== null && LABELLED_ROLES.has(role);
-}
+/** Roles of where typed text lives (with `input`, `textarea`, `select` and editable content). */
+const TEXT_ENTRY_ROLES: ReadonlySet<string> = new Set(['textbox', 'combobox']);
+const TEXT_ENTRY_TAGS: ReadonlySet<string> = new Set(['input', 'textarea', 'select']);
 
-/** Where typed text lives: a click there is not recorded even if the element is labelled. */
+/** Where typed text lives, as a selector: a control wrapping one is named without its content. */
 const TEXT_ENTRY = 'input, textarea, select, [contenteditable=""], [contenteditable="true"], [role="textbox"], [role="combobox"]';
+/** A text entry a control can be inside of (an option in a combobox's list). */
+const TEXT_ENTRY_AROUND = '[role="textbox"], [role="combobox"]';
+
+/**
+ * The labelled control a click's composed path went through first, or null when there is none or
+ * when the click was in or on a text entry (a link in a rich-text field is what the user typed)
+ * or in an ignored element. The path is read from the target to the control only, each element's
+ * tag and role once; above the control, the browser checks: this runs on every click in the CRM.
+ */
+function clickedControl(path: readonly EventTarget[], ignore: (element: Element) => boolean): Element | null {
+  const isElement = (target: EventTarget | undefined): target is Element => (target as Partial<Node> | undefined)?.nodeType === Node.ELEMENT_NODE;
+  for (let i = 0; i < path.length; i++) {
+    const element = path[i];
+    if (!isElement(element)) continue;
+    if (ignore(element)) return null;
+    const name = element.localName;
+    if (TEXT_ENTRY_TAGS.has(name)) return null;
+    const role = element.getAttribute('role');
+    if (role !== null && TEXT_ENTRY_ROLES.has(role)) return null;
+    if (name === 'button' || name === 'summary' || (name === 'a' && element.hasAttribute('href')) || (role !== null && LABELLED_ROLES.has(role))) {
+      // Editable content is inherited: the control's own flag says whether an ancestor set it.
+      if ((element as Partial<HTMLElement>).isContentEditable === true || element.parentElement?.closest(TEXT_ENTRY_AROUND) != null) return null;
+      for (let j = i + 1; j < path.length; j++) {
+        const above = path[j];
+        if (isElement(above) && ignore(above)) return null;
+      }
+      return element;
+    }
+  }
+  return null;
+}
 
 export class BreadcrumbTrail {
   // Kept as they came and written out only for a help request: clicks are the CRM's busiest moments.
@@ -63,12 +90,8 @@ export function recordClicks(
   actions.addEventListener(
     'click',
     (event) => {
-      const path = event.composedPath().filter((target): target is Element => (target as Partial<Node>).nodeType === Node.ELEMENT_NODE);
-      if (path.some(ignore)) return;
-      const target = path[0];
-      if (target === undefined || target.closest(TEXT_ENTRY) !== null) return;
-      const control = path.find(isLabelledControl);
-      const label = control === undefined ? '' : accessibleLabel(control);
+      const control = clickedControl(event.composedPath(), ignore);
+      const label = control === null ? '' : accessibleLabel(control);
       if (label !== '') trail.clicked(label);
     },
     { signal },
