@@ -119,6 +119,17 @@ describe('BeaconLayer with BeaconCards', () => {
     expect(screen.queryByRole('button', { name: 'Tip: Log a call' })).toBeNull();
   });
 
+  it('pulses when its tip first shows in the page, not when the tip shows again', async () => {
+    const { layer, tip } = renderBeacon();
+    expect((await beacon()).classList.contains('ob-beacon--settled')).toBe(false);
+    // The CRM re-rendered the anchor, or the user came back: the tip's beacon is drawn anew.
+    act(() => layer.sync([]));
+    act(() => layer.sync([{ ...tip }]));
+    expect((await beacon()).classList.contains('ob-beacon--settled')).toBe(true);
+    act(() => layer.sync([{ ...tip }, { ...tip, key: 'test-pack/other', title: 'Other' }]));
+    expect((await screen.findByRole('button', { name: 'Tip: Other' })).classList.contains('ob-beacon--settled')).toBe(false);
+  });
+
   it('follows a new anchor with its card still open, and goes with its tip', async () => {
     const user = userEvent.setup();
     const { layer, tip } = renderBeacon();

@@ -1,5 +1,7 @@
 /**
- * The tips' beacons: pulsing dots next to CRM elements, each a button that opens its tip's card.
+ * The tips' beacons: dots next to CRM elements, each a button that opens its tip's card. A tip's
+ * dot pulses a few times when it first shows in the page, not when it shows again (the user came
+ * back, the CRM re-rendered its anchor): a running animation costs the CRM a style pass a frame.
  * Drawn, moved and operated by plain DOM code, not React: the content script shows them in the
  * task that finds their anchors, before React is loaded (bench (a), time to the first tip), and
  * a beacon that follows its anchor through the CRM's re-renders never costs a render (bench (b)).
@@ -64,6 +66,8 @@ let nextCardId = 0;
 
 export class BeaconLayer {
   private readonly entries = new Map<string, Entry>();
+  /** Tips whose dot has pulsed in this page. */
+  private readonly pulsed = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private openBeacons: readonly OpenBeacon[] = [];
 
@@ -130,7 +134,8 @@ export class BeaconLayer {
     group.className = 'ob-beacon-group';
     const beacon = doc.createElement('button');
     beacon.type = 'button';
-    beacon.className = 'ob-root ob-beacon';
+    beacon.className = this.pulsed.has(tip.key) ? 'ob-root ob-beacon ob-beacon--settled' : 'ob-root ob-beacon';
+    this.pulsed.add(tip.key);
     beacon.setAttribute('aria-haspopup', 'dialog');
     beacon.setAttribute('aria-expanded', 'false');
     // Pinned at 0, 0 and moved with a transform.
