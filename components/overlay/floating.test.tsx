@@ -85,6 +85,38 @@ describe('pinToAnchor (beacons)', () => {
   });
 });
 
+describe('pinToAnchor and scrolling', () => {
+  it('follows a scroll in the page and one inside the shadow root its anchor is in', async () => {
+    const host = document.createElement('div');
+    document.body.append(host);
+    const root = host.attachShadow({ mode: 'closed' });
+    const scroller = document.createElement('div');
+    root.append(scroller);
+    const anchor = createAnchor();
+    scroller.append(anchor);
+    renderBeacon({ anchor });
+    const beacon = () => document.querySelector<HTMLElement>('.ob-beacon') as HTMLElement;
+    await waitFor(() => expect(beacon().style.transform).toBe('translate(168px, 88px)'));
+
+    // A scroll inside the shadow root does not leave it: heard there.
+    moveAnchors({ x: 300, y: 200 });
+    act(() => scroller.dispatchEvent(new Event('scroll')));
+    await waitFor(() => expect(beacon().style.transform).toBe('translate(368px, 188px)'));
+    // The page's own scrolling.
+    moveAnchors({ x: 100, y: 100 });
+    act(() => document.dispatchEvent(new Event('scroll', { bubbles: true })));
+    await waitFor(() => expect(beacon().style.transform).toBe('translate(168px, 88px)'));
+
+    // Stopped with its beacon: no update any more.
+    clearBeacons();
+    const measured = vi.mocked(Element.prototype.getBoundingClientRect);
+    measured.mockClear();
+    act(() => scroller.dispatchEvent(new Event('scroll')));
+    act(() => window.dispatchEvent(new Event('scroll')));
+    expect(measured.mock.contexts.includes(anchor)).toBe(false);
+  });
+});
+
 describe('pinToAnchor writing before the frame', () => {
   it('writes a new position even when a later update in the same frame finds the same one', async () => {
     const { beacon, nextFrame } = await pinnedBeacon();
@@ -284,9 +316,19 @@ describe('pinToAnchor and layout shifts', () => {
       await waitFor(() => expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(1));
       await waitFor(() => expect(beacon()?.style.transform).toBe('translate(268px, 138px)'));
       const [shifts] = FakeIntersectionObserver.watching(anchor);
+      // A report with the box the anchor had when it was observed: no move, and nothing measured.
+      const report = () => ({ intersectionRatio: 1, boundingClientRect: anchor.getBoundingClientRect() }) as IntersectionObserverEntry;
+      const entry = report();
+      const measured = vi.mocked(Element.prototype.getBoundingClientRect);
+      measured.mockClear();
+      act(() => shifts?.callback([entry], shifts as unknown as IntersectionObserver));
+      expect(measured.mock.contexts.includes(anchor)).toBe(false);
+      expect(FakeIntersectionObserver.watching(anchor)).toEqual([shifts]);
+      // Moved: the report carries the new box.
       moveAnchors({ x: 300, y: 200 });
-      act(() => shifts?.callback([{ intersectionRatio: 1 } as IntersectionObserverEntry], shifts as unknown as IntersectionObserver));
+      act(() => shifts?.callback([report()], shifts as unknown as IntersectionObserver));
       await waitFor(() => expect(beacon()?.style.transform).toBe('translate(368px, 188px)'));
+      expect(FakeIntersectionObserver.watching(anchor)).not.toContain(shifts);
 
       // Switched away, back and away again quickly: no observer started meanwhile.
       const observers = FakeIntersectionObserver.all.length;

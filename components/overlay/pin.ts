@@ -104,7 +104,7 @@ export function pinToAnchor(
       place(hidden, next);
     });
   };
-  const stop = followAnchorSize(anchor, element, update);
+  const stop = followAnchorSize(anchor, update);
   return () => {
     stopped = true;
     stop();
@@ -161,7 +161,6 @@ function writeBeforeNextFrame(element: HTMLElement, write: () => void): void {
   writesBeforeFrame.set(element, write);
 }
 
-
 /**
  * `autoUpdate` without its window and visual-viewport `resize` listeners: its layout-shift
  * observer already updates on a window resize, and a viewport that changes size without one
@@ -170,9 +169,10 @@ function writeBeforeNextFrame(element: HTMLElement, write: () => void): void {
  */
 export function followAnchor(reference: ReferenceElement, floating: FloatingElement, update: () => void): () => void {
   const stop = autoUpdate(reference, floating, update, { ancestorResize: false, layoutShift: false });
-  const shifts = layoutShiftsOf(reference, floating, update);
+  if (!(reference instanceof Element)) return stop;
+  const shifts = layoutShiftsOf(reference, update);
   const resizes = new ResizeObserver(() => shifts.sizeChanged());
-  if (reference instanceof Element) resizes.observe(reference);
+  resizes.observe(reference);
   return () => {
     stop();
     shifts.stop();
@@ -181,23 +181,66 @@ export function followAnchor(reference: ReferenceElement, floating: FloatingElem
 }
 
 /**
- * `followAnchor` for a floating element of constant size: only the anchor's size is observed.
- * `autoUpdate` observes both, and after each resize of the anchor observes the floating element
- * afresh, which reports its unchanged size once more: a second update for every resize (a
- * cached Lightning page hidden and shown again resizes every anchor in it to 0 and back).
+ * `followAnchor` for a floating element of constant size, without `autoUpdate`: only the
+ * anchor's size is observed (`autoUpdate` observes both, and after each resize of the anchor
+ * observes the floating element afresh, which reports its unchanged size once more: a second
+ * update for every resize, and a cached Lightning page hidden and shown again resizes every anchor
+ * in it to 0 and back), and scrolling is heard by one listener for every pinned element
+ * (`onScrollAround`) rather than on each scrolling ancestor of each anchor, which `autoUpdate`
+ * finds by reading the computed style of all ~30 of them whenever it starts (each new beacon).
  */
-function followAnchorSize(reference: ReferenceElement, floating: FloatingElement, update: () => void): () => void {
-  const stop = autoUpdate(reference, floating, update, { ancestorResize: false, elementResize: false, layoutShift: false });
-  const shifts = layoutShiftsOf(reference, floating, update);
+function followAnchorSize(reference: Element, update: () => void): () => void {
+  const shifts = layoutShiftsOf(reference, update);
   const resizes = new ResizeObserver(() => {
     shifts.sizeChanged();
     update();
   });
-  if (reference instanceof Element) resizes.observe(reference);
+  resizes.observe(reference);
+  const stopScrolling = onScrollAround(reference, update);
+  update();
   return () => {
-    stop();
+    stopScrolling();
     shifts.stop();
     resizes.disconnect();
+  };
+}
+
+/** Updates of pinned elements, by where their scrolling is heard: the window or a shadow root. */
+const scrollListeners = new Map<EventTarget, Set<() => void>>();
+
+function onScroll(target: EventTarget, update: () => void): () => void {
+  let updates = scrollListeners.get(target);
+  if (updates === undefined) {
+    const these = new Set<() => void>();
+    updates = these;
+    scrollListeners.set(target, these);
+    target.addEventListener('scroll', function onScrolled() {
+      if (these.size > 0) {
+        for (const run of these) run();
+        return;
+      }
+      target.removeEventListener('scroll', onScrolled, { capture: true });
+      if (scrollListeners.get(target) === these) scrollListeners.delete(target);
+    }, { capture: true, passive: true });
+  }
+  updates.add(update);
+  const these = updates;
+  return () => {
+    these.delete(update);
+  };
+}
+
+/**
+ * Calls `update` when anything scrolls that can move `anchor`: the page (the window hears every
+ * scroll in the document's own tree while capturing), and each shadow root the anchor is in (a
+ * scroll inside one does not leave it). A scroll that moves nothing costs each pinned element a
+ * read of its anchor's box, and keeps its position (`PositionBasis`).
+ */
+function onScrollAround(anchor: Element, update: () => void): () => void {
+  const stops = [onScroll(anchor.ownerDocument.defaultView ?? anchor.ownerDocument, update)];
+  for (let root = anchor.getRootNode(); isShadowRoot(root); root = root.host.getRootNode()) stops.push(onScroll(root, update));
+  return () => {
+    for (const stop of stops) stop();
   };
 }
 
@@ -205,32 +248,24 @@ function followAnchorSize(reference: ReferenceElement, floating: FloatingElement
 const SHIFTS_RESUME_MS = 250;
 
 /**
- * `autoUpdate`'s layout-shift observer, kept going while the anchor is hidden and shown again.
- * Floating UI's stops for good when it finds the anchor without a box or with an empty one
- * (display: none: a cached Lightning page switched away from, a tab not shown; a field whose
- * content has not rendered yet when its beacon is pinned), so the anchor's later moves went
- * unseen. Here it stops when the anchor loses its box (the anchor's `ResizeObserver` reports that
- * before the layout-shift observer does, which would force a layout to find out) and starts
- * afresh once the anchor has had one again for `SHIFTS_RESUME_MS`, with an update for any move
- * meanwhile: each start costs the page a layout read, and switching back and forth between
- * cached pages would pay it on every switch. `sizeChanged` is for that `ResizeObserver`.
+ * A layout-shift observer (Floating UI's `autoUpdate` `layoutShift`) kept going while the anchor
+ * is hidden and shown again, and used by the beacons (`followAnchorSize`). Floating UI's stops for
+ * good when it finds the anchor without a box or with an empty one (display: none: a cached
+ * Lightning page switched away from, a tab not shown; a field whose content has not rendered yet
+ * when its beacon is pinned), so the anchor's later moves went unseen. Here it stops when the
+ * anchor loses its box (the anchor's `ResizeObserver` reports that before the layout-shift
+ * observer does, which would force a layout to find out) and starts afresh once the anchor has
+ * had one again for `SHIFTS_RESUME_MS`, with an update for any move meanwhile: each start costs
+ * the page a layout read, and switching back and forth between cached pages would pay it on every
+ * switch. `sizeChanged` is for that `ResizeObserver`.
  */
-function layoutShiftsOf(reference: ReferenceElement, floating: FloatingElement, update: () => void): { sizeChanged(): void; stop(): void } {
-  // What Floating UI's observer needs to start: a box with a width and a height.
+function layoutShiftsOf(reference: Element, update: () => void): { sizeChanged(): void; stop(): void } {
+  // What the observer needs to start: a box with a width and a height.
   const rendered = () => {
     const { width, height } = reference.getBoundingClientRect();
     return width > 0 && height > 0;
   };
-  // `autoUpdate` updates once as it starts; the caller's own `autoUpdate` has done that already.
-  const start = (): (() => void) => {
-    let started = false;
-    const onShift = () => {
-      if (started) update();
-    };
-    const stop = autoUpdate(reference, floating, onShift, { ancestorScroll: false, ancestorResize: false, elementResize: false, layoutShift: true });
-    started = true;
-    return stop;
-  };
+  const start = (): (() => void) => observeMoves(reference, update);
   let stop: (() => void) | null = rendered() ? start() : null;
   let resume: ReturnType<typeof setTimeout> | undefined;
   const cancelResume = () => {
@@ -259,6 +294,64 @@ function layoutShiftsOf(reference: ReferenceElement, floating: FloatingElement, 
       stop = null;
     },
   };
+}
+
+const sameBox = (a: DOMRectReadOnly, b: DOMRectReadOnly): boolean => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+
+/**
+ * Calls `onMove` when `element` moves in the viewport without changing size, as Floating UI's
+ * `observeMove` (@floating-ui/dom 1.7) does: an IntersectionObserver whose root margin is the
+ * element's own box, so any move changes how much of it intersects. Each report is checked
+ * against the box the report itself carries, measured when the browser computed it; Floating UI
+ * measures the element again, which costs the page a forced layout whenever the CRM has changed
+ * it since (every report, under DOM churn: bench (b)). A move after the report changes the
+ * intersection again, and so is reported again. Only a move measures the page, to observe anew.
+ */
+function observeMoves(element: Element, onMove: () => void): () => void {
+  const root = element.ownerDocument.documentElement;
+  let observer: IntersectionObserver | null = null;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const cleanup = (): void => {
+    clearTimeout(retry);
+    observer?.disconnect();
+    observer = null;
+  };
+  const observe = ({ moved, threshold }: { moved: boolean; threshold: number }): void => {
+    cleanup();
+    const box = element.getBoundingClientRect();
+    if (moved) onMove();
+    if (!box.width || !box.height) return;
+    const inset = [
+      Math.floor(box.top),
+      Math.floor(root.clientWidth - (box.left + box.width)),
+      Math.floor(root.clientHeight - (box.top + box.height)),
+      Math.floor(box.left),
+    ];
+    let first = true;
+    const handle = (entries: IntersectionObserverEntry[]): void => {
+      const entry = entries[entries.length - 1];
+      if (entry === undefined) return;
+      if (!sameBox(box, entry.boundingClientRect)) return observe({ moved: true, threshold: 1 });
+      const ratio = entry.intersectionRatio;
+      if (ratio !== threshold) {
+        if (!first) return observe({ moved: true, threshold: 1 });
+        // Clipped where it is: the ratio is 0 and stays so; look again in a while, not in a loop.
+        if (ratio === 0) retry = setTimeout(() => observe({ moved: true, threshold: 1e-7 }), 1000);
+        else observe({ moved: true, threshold: ratio });
+      }
+      first = false;
+    };
+    const options = { rootMargin: inset.map((px) => `${-px}px`).join(' '), threshold: Math.max(0, Math.min(1, threshold)) || 1 };
+    try {
+      observer = new IntersectionObserver(handle, { ...options, root: root.ownerDocument });
+    } catch {
+      // Browsers without a document as the root.
+      observer = new IntersectionObserver(handle, options);
+    }
+    observer.observe(element);
+  };
+  observe({ moved: false, threshold: 1 });
+  return cleanup;
 }
 
 interface KeptClipping {
