@@ -247,6 +247,10 @@ describe('pinToAnchor and layout shifts', () => {
     }
     observe(target: Element) {
       this.targets.add(target);
+      // As the browser's does: a first report with the target's size, after its layout.
+      setTimeout(() => {
+        if (this.targets.has(target)) this.callback([], this as unknown as ResizeObserver);
+      }, 0);
     }
     unobserve(target: Element) {
       this.targets.delete(target);
@@ -302,7 +306,7 @@ describe('pinToAnchor and layout shifts', () => {
         return { showAt };
       };
       await waitFor(() => expect(beacon()?.style.transform).toBe('translate(168px, 88px)'));
-      expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(1);
+      await waitFor(() => expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(1));
 
       // Hidden: the anchor's size observer stops the layout-shift observer before it reports.
       const hidden = hide();
@@ -329,6 +333,17 @@ describe('pinToAnchor and layout shifts', () => {
       act(() => shifts?.callback([report()], shifts as unknown as IntersectionObserver));
       await waitFor(() => expect(beacon()?.style.transform).toBe('translate(368px, 188px)'));
       expect(FakeIntersectionObserver.watching(anchor)).not.toContain(shifts);
+
+      // A report of no box at all (switched away): the observer stops without measuring the
+      // page, and starts again once the anchor's size observer has seen it back for a moment.
+      const [current] = FakeIntersectionObserver.watching(anchor);
+      measured.mockClear();
+      const none = { intersectionRatio: 0, boundingClientRect: DOMRect.fromRect({ x: 0, y: 0, width: 0, height: 0 }) } as IntersectionObserverEntry;
+      act(() => current?.callback([none], current as unknown as IntersectionObserver));
+      expect(measured.mock.contexts.includes(anchor)).toBe(false);
+      expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(0);
+      act(() => FakeResizeObserver.report(anchor));
+      await waitFor(() => expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(1));
 
       // Switched away, back and away again quickly: no observer started meanwhile.
       const observers = FakeIntersectionObserver.all.length;

@@ -260,13 +260,22 @@ const SHIFTS_RESUME_MS = 250;
  * switch. `sizeChanged` is for that `ResizeObserver`.
  */
 function layoutShiftsOf(reference: Element, update: () => void): { sizeChanged(): void; stop(): void } {
-  // What the observer needs to start: a box with a width and a height.
+  // What the observer needs to start: a box with a width and a height. Read when the anchor's
+  // `ResizeObserver` reports, after the browser's layout: measuring costs nothing then.
   const rendered = () => {
     const { width, height } = reference.getBoundingClientRect();
     return width > 0 && height > 0;
   };
-  const start = (): (() => void) => observeMoves(reference, update);
-  let stop: (() => void) | null = rendered() ? start() : null;
+  let stop: (() => void) | null = null;
+  // The observer stops by itself when it sees the anchor lose its box.
+  const start = (): (() => void) => {
+    const own = observeMoves(reference, update, () => {
+      if (stop === own) stop = null;
+    });
+    return own;
+  };
+  /** Until the `ResizeObserver`'s first report, which comes with the anchor's first layout. */
+  let first = true;
   let resume: ReturnType<typeof setTimeout> | undefined;
   const cancelResume = () => {
     clearTimeout(resume);
@@ -275,7 +284,10 @@ function layoutShiftsOf(reference: Element, update: () => void): { sizeChanged()
   return {
     sizeChanged() {
       const now = rendered();
-      if (now && stop === null && resume === undefined) {
+      if (first) {
+        first = false;
+        if (now) stop = start();
+      } else if (now && stop === null && resume === undefined) {
         resume = setTimeout(() => {
           resume = undefined;
           if (stop !== null || !rendered()) return;
@@ -307,7 +319,7 @@ const sameBox = (a: DOMRectReadOnly, b: DOMRectReadOnly): boolean => a.x === b.x
  * it since (every report, under DOM churn: bench (b)). A move after the report changes the
  * intersection again, and so is reported again. Only a move measures the page, to observe anew.
  */
-function observeMoves(element: Element, onMove: () => void): () => void {
+function observeMoves(element: Element, onMove: () => void, onGone: () => void): () => void {
   const root = element.ownerDocument.documentElement;
   let observer: IntersectionObserver | null = null;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -330,8 +342,17 @@ function observeMoves(element: Element, onMove: () => void): () => void {
     let first = true;
     const handle = (entries: IntersectionObserverEntry[]): void => {
       const entry = entries[entries.length - 1];
-      if (entry === undefined) return;
-      if (!sameBox(box, entry.boundingClientRect)) return observe({ moved: true, threshold: 1 });
+      // Reports queued for an observer replaced since are stale.
+      if (entry === undefined || observer !== self) return;
+      const now = entry.boundingClientRect;
+      // Not rendered any more (a cached page switched away from): its `ResizeObserver` says so
+      // too, and the beacon is hidden from there; measuring now would force a layout for nothing.
+      if (!now.width || !now.height) {
+        cleanup();
+        onGone();
+        return;
+      }
+      if (!sameBox(box, now)) return observe({ moved: true, threshold: 1 });
       const ratio = entry.intersectionRatio;
       if (ratio !== threshold) {
         if (!first) return observe({ moved: true, threshold: 1 });
@@ -342,13 +363,15 @@ function observeMoves(element: Element, onMove: () => void): () => void {
       first = false;
     };
     const options = { rootMargin: inset.map((px) => `${-px}px`).join(' '), threshold: Math.max(0, Math.min(1, threshold)) || 1 };
+    let self: IntersectionObserver;
     try {
-      observer = new IntersectionObserver(handle, { ...options, root: root.ownerDocument });
+      self = new IntersectionObserver(handle, { ...options, root: root.ownerDocument });
     } catch {
       // Browsers without a document as the root.
-      observer = new IntersectionObserver(handle, options);
+      self = new IntersectionObserver(handle, options);
     }
-    observer.observe(element);
+    observer = self;
+    self.observe(element);
   };
   observe({ moved: false, threshold: 1 });
   return cleanup;
