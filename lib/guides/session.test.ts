@@ -268,7 +268,12 @@ describe('GuidanceSession', () => {
     log = new ProgressEventLog([], (events) => stored.push(...events));
     added.mockClear();
     removed.mockClear();
+    // …and it is looked for once, not waited for: waiting would watch every change of the page.
+    const observed = vi.spyOn(MutationObserver.prototype, 'observe');
     session([tipsOnly('#not-there')]);
+    await settle();
+    expect(observed).not.toHaveBeenCalled();
+    expect(heardOnPage(added, removed)).toEqual(['input']);
     await vi.advanceTimersByTimeAsync(9000);
     expect(heardOnPage(added, removed)).toEqual(['input']);
     leave.abort();

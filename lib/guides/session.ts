@@ -28,6 +28,8 @@ export interface WaitOptions {
   retryBackoff?: number;
   /** An anchor on the page but not rendered (a tab not shown) counts as found: `LocateOptions.acceptUnrendered`. */
   acceptUnrendered?: boolean;
+  /** Which of several targets are waited for; the others get one attempt (`LocateOptions.waitsFor`). */
+  waitsFor?: (index: number) => boolean;
 }
 
 /** What the session needs from the page and the extension. */
@@ -353,7 +355,16 @@ export class GuidanceSession {
     const signal = AbortSignal.any([this.input.signal, batch.signal]);
     // A beacon pinned to an anchor that is not rendered yet (in a tab the user has not opened)
     // shows when it is: waiting for it to render would re-search the page until the wait ends.
-    const options = { timeoutMs: TIP_ANCHOR_TIMEOUT_MS, signal, retryEveryMs: TIP_RETRY_MS, retryBackoff: TIP_RETRY_BACKOFF, acceptUnrendered: true };
+    // An adoption anchor is looked for once, not waited for: one that is not there yet (an editor
+    // that opens on a click) is looked for in the path of each action instead.
+    const options = {
+      timeoutMs: TIP_ANCHOR_TIMEOUT_MS,
+      signal,
+      retryEveryMs: TIP_RETRY_MS,
+      retryBackoff: TIP_RETRY_BACKOFF,
+      acceptUnrendered: true,
+      waitsFor: (i: number) => wanted[i]?.adoption !== true,
+    };
     void this.input.ports
       .locateAll(
         wanted.map(({ target }) => target),

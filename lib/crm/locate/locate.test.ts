@@ -459,6 +459,27 @@ describe('waiting for late renders', () => {
     expect(live.size).toBe(0);
   });
 
+  it('gives a target it is told not to wait for one attempt, in the same search, and waits for the others', async () => {
+    const live = trackObservers();
+    page('<div class="windowViewMode-normal active" id="page"></div>');
+    const email = target({ kind: 'salesforceField', object: 'Account', field: 'Email' });
+    const heard: number[] = [];
+    const pending = locateAnchors([phone, email], options({ timeoutMs: 300, waitsFor: (i) => i === 0 }), (i) => heard.push(i));
+    // The one not waited for is settled at once, as not found; the other waits.
+    expect(heard).toEqual([1]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(live.size).toBe(1);
+    setTimeout(() => byId('page')?.insertAdjacentHTML('beforeend', sfField('Account', 'Phone', 'Phone', 'phone')), 20);
+    const results = await pending;
+    expect(results.map(found)).toEqual([byId('phone'), expect.stringContaining('No element matched')]);
+    expect(live.size).toBe(0);
+
+    // Nothing to wait for: no observer at all.
+    const once = await locateAnchors([email], options({ timeoutMs: 60_000, waitsFor: () => false }));
+    expect(once[0]).toMatchObject({ ok: false, reason: 'not_found' });
+    expect(live.size).toBe(0);
+  });
+
   it('does not wait for a target that can never match', async () => {
     const live = trackObservers();
     const result = await locateAnchor(target({ kind: 'css', selector: ':::' }), options({ timeoutMs: 60_000 }));

@@ -49,6 +49,11 @@ export interface LocateOptions {
    * and retrying until then. Default false: a tour step waits for what the user can see.
    */
   acceptUnrendered?: boolean;
+  /**
+   * Which of `locateAnchors`' targets (by index) are worth waiting for; the others get one
+   * attempt, in the same search. Default: all of them. Waiting watches every change of the page.
+   */
+  waitsFor?: (index: number) => boolean;
 }
 
 export type LocateOutcome = 'no_match' | 'invalid_selector' | 'inactive_page' | 'behind_modal' | 'hidden';
@@ -366,6 +371,13 @@ export async function locateAnchors(
       const attempt = search.attempt(target);
       if (Array.isArray(attempt)) pending.set(i, { target, tried: attempt });
       else settle(i, attempt);
+    }
+  }
+  if (options.waitsFor) {
+    for (const [i, { tried }] of pending) {
+      if (options.waitsFor(i)) continue;
+      pending.delete(i);
+      settle(i, failure('not_found', tried, 0));
     }
   }
   // A target whose every strategy is an invalid selector or for the other CRM cannot appear later.
