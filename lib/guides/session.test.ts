@@ -113,9 +113,9 @@ describe('GuidanceSession', () => {
   });
 
   let navigating = false;
-  function open(path = `/lightning/r/Account/${ACCOUNT}/view`, signal = leave.signal): GuidanceSession {
+  function open(path = `/lightning/r/Account/${ACCOUNT}/view`, signal = leave.signal, packs: ContentPack[] = [pack]): GuidanceSession {
     return new GuidanceSession({
-      packs: [pack],
+      packs,
       context: contextFor(path),
       user: { locale: 'en', roles: [], teams: [] },
       progress: log,
@@ -229,27 +229,21 @@ describe('GuidanceSession', () => {
       for (const type of onPage(remove)) now.splice(now.indexOf(type), 1);
       return now;
     };
-    const session = (packs: ContentPack[]) =>
-      new GuidanceSession({
-        packs,
-        context: contextFor(`/lightning/r/Account/${ACCOUNT}/view`),
-        user: { locale: 'en', roles: [], teams: [] },
-        progress: log,
-        signal: leave.signal,
-        ports: {
-          locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
-          locateAll: (targets, options, onResult) => locateAnchors(targets, { document, crm: 'salesforce', ...options }, onResult),
-          finder: () => anchorFinder({ document, crm: 'salesforce' }),
-          locateInDocument: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce', pierceShadowRoots: false }),
-          events: document,
-          now: () => new Date(),
-        },
-      });
+    const added = vi.spyOn(document, 'addEventListener');
+    const removed = vi.spyOn(document, 'removeEventListener');
+    /** A session of its own, after the last one's visit: a fresh log, nothing heard yet. */
+    const session = (packs: ContentPack[]) => {
+      leave.abort();
+      leave = new AbortController();
+      stored.length = 0;
+      log = new ProgressEventLog([], (events) => stored.push(...events));
+      added.mockClear();
+      removed.mockClear();
+      return open(undefined, leave.signal, packs);
+    };
 
     // Each tip is adopted on an element that is found: nothing listens on the page (once the
     // adoption anchor, looked for after the first view, is found).
-    const added = vi.spyOn(document, 'addEventListener');
-    const removed = vi.spyOn(document, 'removeEventListener');
     session([tipsOnly('#phone-input')]);
     await settle();
     expect(heardOnPage(added, removed)).toEqual([]);
@@ -260,14 +254,8 @@ describe('GuidanceSession', () => {
     input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
     await vi.advanceTimersByTimeAsync(900);
     expect(stored.filter((event) => event.type === 'tip_adopted').map((event) => event.itemId)).toEqual(['phone-tip', 'type-tip']);
-    leave.abort();
 
-    // An adoption anchor not on the page is looked for in the path of every input, as before.
-    leave = new AbortController();
-    stored.length = 0;
-    log = new ProgressEventLog([], (events) => stored.push(...events));
-    added.mockClear();
-    removed.mockClear();
+    // An adoption anchor not on the page is looked for in the path of every input, as before…
     // …and it is looked for once, not waited for: waiting would watch every change of the page.
     const observed = vi.spyOn(MutationObserver.prototype, 'observe');
     session([tipsOnly('#not-there')]);
@@ -276,14 +264,8 @@ describe('GuidanceSession', () => {
     expect(heardOnPage(added, removed)).toEqual(['input']);
     await vi.advanceTimersByTimeAsync(9000);
     expect(heardOnPage(added, removed)).toEqual(['input']);
-    leave.abort();
 
     // A checklist task done by a click on an anchor looks at every click until it is done.
-    leave = new AbortController();
-    stored.length = 0;
-    log = new ProgressEventLog([], (events) => stored.push(...events));
-    added.mockClear();
-    removed.mockClear();
     session([pack]);
     await settle();
     expect(heardOnPage(added, removed)).toEqual(['click']);
@@ -345,21 +327,7 @@ describe('GuidanceSession', () => {
       ...pack,
       items: pack.items.map((item) => (item.id === 'phone-tip' ? { ...item, targeting: { ...item.targeting, frequency: { maxShows: 1 } } } : item)),
     });
-    const session = new GuidanceSession({
-      packs: [capped],
-      context: contextFor(`/lightning/r/Account/${ACCOUNT}/view`),
-      user: { locale: 'en', roles: [], teams: [] },
-      progress: log,
-      signal: leave.signal,
-      ports: {
-        locate: (target, options) => locateAnchor(target, { document, crm: 'salesforce', ...options }),
-        locateAll: (targets, options, onResult) => locateAnchors(targets, { document, crm: 'salesforce', ...options }, onResult),
-        finder: () => anchorFinder({ document, crm: 'salesforce' }),
-        locateInDocument: (targets) => findAnchorsNow(targets, { document, crm: 'salesforce', pierceShadowRoots: false }),
-        events: document,
-        now: () => new Date(),
-      },
-    });
+    const session = open(undefined, undefined, [capped]);
     await settle();
     const key = session.getView().tips[0]?.key ?? '';
     session.tipOpened(key);
