@@ -107,8 +107,11 @@ describe('pinToAnchor and scrolling', () => {
     act(() => document.dispatchEvent(new Event('scroll', { bubbles: true })));
     await waitFor(() => expect(beacon().style.transform).toBe('translate(168px, 88px)'));
 
-    // Stopped with its beacon: no update any more.
+    // Stopped with its beacon: no update any more, and no listener left on the shadow root (the
+    // CRM throws its shadow roots away with every re-render).
+    const unlistened = vi.spyOn(root, 'removeEventListener');
     clearBeacons();
+    expect(unlistened.mock.calls.map(([type]) => type)).toEqual(['scroll']);
     const measured = vi.mocked(Element.prototype.getBoundingClientRect);
     measured.mockClear();
     act(() => scroller.dispatchEvent(new Event('scroll')));

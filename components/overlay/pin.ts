@@ -206,27 +206,26 @@ function followAnchorSize(reference: Element, update: () => void): () => void {
 }
 
 /** Updates of pinned elements, by where their scrolling is heard: the window or a shadow root. */
-const scrollListeners = new Map<EventTarget, Set<() => void>>();
+const scrollListeners = new WeakMap<EventTarget, { updates: Set<() => void>; listener: () => void }>();
 
+/** One capture listener per target for every pinned element, there while one needs it. */
 function onScroll(target: EventTarget, update: () => void): () => void {
-  let updates = scrollListeners.get(target);
-  if (updates === undefined) {
-    const these = new Set<() => void>();
-    updates = these;
-    scrollListeners.set(target, these);
-    target.addEventListener('scroll', function onScrolled() {
-      if (these.size > 0) {
-        for (const run of these) run();
-        return;
-      }
-      target.removeEventListener('scroll', onScrolled, { capture: true });
-      if (scrollListeners.get(target) === these) scrollListeners.delete(target);
-    }, { capture: true, passive: true });
+  let heard = scrollListeners.get(target);
+  if (heard === undefined) {
+    const updates = new Set<() => void>();
+    const listener = () => {
+      for (const run of updates) run();
+    };
+    target.addEventListener('scroll', listener, { capture: true, passive: true });
+    heard = { updates, listener };
+    scrollListeners.set(target, heard);
   }
+  const { updates, listener } = heard;
   updates.add(update);
-  const these = updates;
   return () => {
-    these.delete(update);
+    if (!updates.delete(update) || updates.size > 0) return;
+    target.removeEventListener('scroll', listener, { capture: true });
+    scrollListeners.delete(target);
   };
 }
 

@@ -34,8 +34,9 @@ const TEXT_ENTRY_AROUND = '[role="textbox"], [role="combobox"]';
  * or in an ignored element. The path is read from the target to the control only, each element's
  * tag and role once; above the control, the browser checks: this runs on every click in the CRM.
  */
+const isElement = (target: EventTarget | undefined): target is Element => (target as Partial<Node> | undefined)?.nodeType === Node.ELEMENT_NODE;
+
 function clickedControl(path: readonly EventTarget[], ignore: (element: Element) => boolean): Element | null {
-  const isElement = (target: EventTarget | undefined): target is Element => (target as Partial<Node> | undefined)?.nodeType === Node.ELEMENT_NODE;
   for (let i = 0; i < path.length; i++) {
     const element = path[i];
     if (!isElement(element)) continue;
