@@ -23,10 +23,12 @@ const LABELLED_ROLES: ReadonlySet<string> = new Set(['button', 'link', 'tab', 'm
 const TEXT_ENTRY_ROLES: ReadonlySet<string> = new Set(['textbox', 'combobox']);
 const TEXT_ENTRY_TAGS: ReadonlySet<string> = new Set(['input', 'textarea', 'select']);
 
-/** Where typed text lives, as a selector: a control wrapping one is named without its content. */
-const TEXT_ENTRY = 'input, textarea, select, [contenteditable=""], [contenteditable="true"], [role="textbox"], [role="combobox"]';
 /** A text entry a control can be inside of (an option in a combobox's list). */
-const TEXT_ENTRY_AROUND = '[role="textbox"], [role="combobox"]';
+const TEXT_ENTRY_AROUND = [...TEXT_ENTRY_ROLES].map((role) => `[role="${role}"]`).join(', ');
+/** Where typed text lives, as a selector: a control wrapping one is named without its content. */
+const TEXT_ENTRY = [...TEXT_ENTRY_TAGS, '[contenteditable=""]', '[contenteditable="true"]', TEXT_ENTRY_AROUND].join(', ');
+
+const isElement = (target: EventTarget | undefined): target is Element => (target as Partial<Node> | undefined)?.nodeType === Node.ELEMENT_NODE;
 
 /**
  * The labelled control a click's composed path went through first, or null when there is none or
@@ -34,8 +36,6 @@ const TEXT_ENTRY_AROUND = '[role="textbox"], [role="combobox"]';
  * or in an ignored element. The path is read from the target to the control only, each element's
  * tag and role once; above the control, the browser checks: this runs on every click in the CRM.
  */
-const isElement = (target: EventTarget | undefined): target is Element => (target as Partial<Node> | undefined)?.nodeType === Node.ELEMENT_NODE;
-
 function clickedControl(path: readonly EventTarget[], ignore: (element: Element) => boolean): Element | null {
   for (let i = 0; i < path.length; i++) {
     const element = path[i];
