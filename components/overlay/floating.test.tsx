@@ -2,7 +2,7 @@
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Tooltip } from './Tooltip';
-import { clearBeacons, createAnchor, renderBeacon, translate } from './testing';
+import { clearBeacons, createAnchor, renderBeacon, TestResizeObserver, translate } from './testing';
 
 afterEach(() => {
   clearBeacons();
@@ -59,6 +59,17 @@ describe('pinToAnchor (beacons)', () => {
     act(() => window.dispatchEvent(new Event('scroll')));
     await waitFor(() => expect(styles).toHaveBeenCalled());
     expect(styles.mock.calls.some(([element]) => element === beacon)).toBe(false);
+  });
+
+  it('measures the anchor only once its size observer reports, after the layout, not when pinned', async () => {
+    const anchor = createAnchor();
+    const rects = vi.spyOn(anchor, 'getClientRects');
+    const measured = vi.mocked(Element.prototype.getBoundingClientRect);
+    renderBeacon({ anchor });
+    expect(rects).not.toHaveBeenCalled();
+    expect(measured.mock.contexts.includes(anchor)).toBe(false);
+    await waitFor(() => expect(document.querySelector<HTMLElement>('.ob-beacon')?.style.transform).toBe('translate(168px, 88px)'));
+    expect(rects).toHaveBeenCalled();
   });
 
   it('computes nothing when the anchor is back where it was (a cached page shown again), and shows it as it was', async () => {
@@ -241,36 +252,14 @@ describe('Beacon whose anchor is clipped away while its card is open', () => {
 });
 
 describe('pinToAnchor and layout shifts', () => {
-  /** Stand-ins that the test drives: happy-dom's observers never report. */
-  class FakeResizeObserver {
-    static all: FakeResizeObserver[] = [];
-    targets = new Set<Element>();
-    constructor(readonly callback: ResizeObserverCallback) {
-      FakeResizeObserver.all.push(this);
-    }
-    observe(target: Element) {
-      this.targets.add(target);
-      // As the browser's does: a first report with the target's size, after its layout.
-      setTimeout(() => {
-        if (this.targets.has(target)) this.callback([], this as unknown as ResizeObserver);
-      }, 0);
-    }
-    unobserve(target: Element) {
-      this.targets.delete(target);
-    }
-    disconnect() {
-      this.targets.clear();
-    }
-    static report(target: Element) {
-      for (const observer of FakeResizeObserver.all) {
-        if (observer.targets.has(target)) observer.callback([], observer as unknown as ResizeObserver);
-      }
-    }
-  }
+  /** A stand-in that the test drives: happy-dom's observers never report. */
   class FakeIntersectionObserver {
     static all: FakeIntersectionObserver[] = [];
     targets = new Set<Element>();
-    constructor(readonly callback: IntersectionObserverCallback) {
+    constructor(
+      readonly callback: IntersectionObserverCallback,
+      readonly options?: IntersectionObserverInit,
+    ) {
       FakeIntersectionObserver.all.push(this);
     }
     observe(target: Element) {
@@ -288,7 +277,6 @@ describe('pinToAnchor and layout shifts', () => {
   }
 
   it('keeps following the anchor’s moves after it was hidden and shown again (a cached page switched away from and back)', async () => {
-    vi.stubGlobal('ResizeObserver', FakeResizeObserver);
     vi.stubGlobal('IntersectionObserver', FakeIntersectionObserver);
     try {
       const anchor = createAnchor();
@@ -300,11 +288,11 @@ describe('pinToAnchor and layout shifts', () => {
         vi.mocked(Element.prototype.getBoundingClientRect).mockImplementation(function (this: Element) {
           return DOMRect.fromRect(this === anchor ? { x: 0, y: 0, width: 0, height: 0 } : { x: 0, y: 0, width: 1024, height: 768 });
         });
-        act(() => FakeResizeObserver.report(anchor));
+        act(() => TestResizeObserver.report(anchor));
         const showAt = (at: { x: number; y: number }) => {
           rects.mockRestore();
           moveAnchors(at);
-          act(() => FakeResizeObserver.report(anchor));
+          act(() => TestResizeObserver.report(anchor));
         };
         return { showAt };
       };
@@ -324,16 +312,24 @@ describe('pinToAnchor and layout shifts', () => {
       await waitFor(() => expect(beacon()?.style.transform).toBe('translate(268px, 138px)'));
       const [shifts] = FakeIntersectionObserver.watching(anchor);
       // A report with the box the anchor had when it was observed: no move, and nothing measured.
-      const report = () => ({ intersectionRatio: 1, boundingClientRect: anchor.getBoundingClientRect() }) as IntersectionObserverEntry;
+      // The root's box is the viewport less the root margins: the box the anchor was observed at.
+      const observedAt = DOMRect.fromRect({ x: 200, y: 150, width: 80, height: 24 });
+      const report = () => ({ intersectionRatio: 1, boundingClientRect: anchor.getBoundingClientRect(), rootBounds: observedAt }) as IntersectionObserverEntry;
       const entry = report();
       const measured = vi.mocked(Element.prototype.getBoundingClientRect);
       measured.mockClear();
       act(() => shifts?.callback([entry], shifts as unknown as IntersectionObserver));
       expect(measured.mock.contexts.includes(anchor)).toBe(false);
       expect(FakeIntersectionObserver.watching(anchor)).toEqual([shifts]);
-      // Moved: the report carries the new box.
+      // Moved: the report carries the new box. Nothing is measured in the report's task (the CRM
+      // may have changed the page since its layout): the anchor is observed anew from the box
+      // and viewport of the report, and the beacon moves after the next layout.
       moveAnchors({ x: 300, y: 200 });
-      act(() => shifts?.callback([report()], shifts as unknown as IntersectionObserver));
+      const moved = report();
+      measured.mockClear();
+      act(() => shifts?.callback([moved], shifts as unknown as IntersectionObserver));
+      expect(measured.mock.contexts.includes(anchor)).toBe(false);
+      expect(FakeIntersectionObserver.watching(anchor).map((observer) => observer.options?.rootMargin)).toEqual(['-200px -644px -544px -300px']);
       await waitFor(() => expect(beacon()?.style.transform).toBe('translate(368px, 188px)'));
       expect(FakeIntersectionObserver.watching(anchor)).not.toContain(shifts);
 
@@ -345,7 +341,7 @@ describe('pinToAnchor and layout shifts', () => {
       act(() => current?.callback([none], current as unknown as IntersectionObserver));
       expect(measured.mock.contexts.includes(anchor)).toBe(false);
       expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(0);
-      act(() => FakeResizeObserver.report(anchor));
+      act(() => TestResizeObserver.report(anchor));
       await waitFor(() => expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(1));
 
       // Switched away, back and away again quickly: no observer started meanwhile.

@@ -39,7 +39,9 @@ export interface PinOptions {
  * keeps its box, and `onClippedChange` hears each change (an open card closes). Returns what
  * stops it.
  *
- * The first position is written at once, so the element shows in the next frame. Later ones are
+ * Anchors are measured only right after the browser's layout (`followAnchorSize`), where it
+ * costs nothing: the first position comes from the anchor's first size report, in the frame
+ * after pinning, and is written at once, so the element shows in that frame. Later ones are
  * written just before the next frame, all elements' together (`writeBeforeNextFrame`): written as
  * each is computed, one element's write made the next one's measuring recalculate style, and the
  * writes after a frame cost another style recalculation of their own (bench (b), DOM churn).
@@ -81,6 +83,7 @@ export function pinToAnchor(
     if (changed) onClippedChange(nowClipped);
   };
   const update = (): void => {
+    if (stopped) return;
     const run = ++latest;
     // Not rendered (display: none somewhere above it, or detached): nothing to measure, and
     // nothing to point at. Lightning hides a cached page this way at every switch of pages.
@@ -104,7 +107,7 @@ export function pinToAnchor(
       place(hidden, next);
     });
   };
-  const stop = followAnchorSize(anchor, update);
+  const stop = followAnchorSize(anchor, element, update);
   return () => {
     stopped = true;
     stop();
@@ -170,7 +173,7 @@ function writeBeforeNextFrame(element: HTMLElement, write: () => void): void {
 export function followAnchor(reference: ReferenceElement, floating: FloatingElement, update: () => void): () => void {
   const stop = autoUpdate(reference, floating, update, { ancestorResize: false, layoutShift: false });
   if (!(reference instanceof Element)) return stop;
-  const shifts = layoutShiftsOf(reference, update);
+  const shifts = layoutShiftsOf(reference, update, (run) => run());
   const resizes = new ResizeObserver(() => shifts.sizeChanged());
   resizes.observe(reference);
   return () => {
@@ -188,21 +191,66 @@ export function followAnchor(reference: ReferenceElement, floating: FloatingElem
  * in it to 0 and back), and scrolling is heard by one listener for every pinned element
  * (`onScrollAround`) rather than on each scrolling ancestor of each anchor, which `autoUpdate`
  * finds by reading the computed style of all ~30 of them whenever it starts (each new beacon).
+ *
+ * Under the CRM's DOM churn, what `update` measures is read only right after a layout: in the
+ * size observer's reports (its first one comes with the anchor's first layout, rendered or not),
+ * and, for a layout shift, after the next layout (`afterNextLayout`). Measured when a shift is
+ * reported, or at once when pinned, the page had changed since its layout, and each read cost it a
+ * forced style recalculation and layout: most of the beacons' cost to the CRM (bench (b)).
  */
-function followAnchorSize(reference: Element, update: () => void): () => void {
-  const shifts = layoutShiftsOf(reference, update);
+function followAnchorSize(reference: Element, pinned: Element, update: () => void): () => void {
+  const shifts = layoutShiftsOf(reference, update, (run) => afterNextLayout(pinned, run));
   const resizes = new ResizeObserver(() => {
     shifts.sizeChanged();
     update();
   });
   resizes.observe(reference);
   const stopScrolling = onScrollAround(reference, update);
-  update();
   return () => {
     stopScrolling();
     shifts.stop();
     resizes.disconnect();
   };
+}
+
+interface LayoutProbe {
+  element: HTMLElement;
+  wide: boolean;
+  waiting: Set<() => void>;
+}
+
+/** The layout probe of each tree that holds pinned elements (the overlay's shadow root). */
+const layoutProbes = new WeakMap<Node, LayoutProbe>();
+
+/**
+ * Runs `callback` right after the browser's next layout, in a `ResizeObserver` report: the
+ * layout is fresh there, and measuring costs nothing. An invisible, empty element next to
+ * `near` (in Ombord's overlay, never in the CRM's page) changes size to get the report; the
+ * callbacks asked for until then run together. A tab in the background lays nothing out: they
+ * wait until it is shown.
+ */
+export function afterNextLayout(near: Element, callback: () => void): void {
+  const root = near.getRootNode();
+  let probe = layoutProbes.get(root);
+  if (probe === undefined) {
+    const element = near.ownerDocument.createElement('div');
+    element.setAttribute('aria-hidden', 'true');
+    element.style.cssText = 'position:fixed;top:0;left:0;width:0;height:0;visibility:hidden;pointer-events:none;contain:strict';
+    const waiting = new Set<() => void>();
+    new ResizeObserver(() => {
+      const callbacks = [...waiting];
+      waiting.clear();
+      for (const run of callbacks) run();
+    }).observe(element);
+    probe = { element, wide: false, waiting };
+    layoutProbes.set(root, probe);
+  }
+  if (!probe.element.isConnected) (isShadowRoot(root) ? root : (near.ownerDocument.body ?? near.ownerDocument.documentElement)).append(probe.element);
+  if (probe.waiting.size === 0) {
+    probe.wide = !probe.wide;
+    probe.element.style.width = probe.wide ? '1px' : '0';
+  }
+  probe.waiting.add(callback);
 }
 
 /** Updates of pinned elements, by where their scrolling is heard: the window or a shadow root. */
@@ -256,9 +304,14 @@ const SHIFTS_RESUME_MS = 250;
  * observer does, which would force a layout to find out) and starts afresh once the anchor has
  * had one again for `SHIFTS_RESUME_MS`, with an update for any move meanwhile: each start costs
  * the page a layout read, and switching back and forth between cached pages would pay it on every
- * switch. `sizeChanged` is for that `ResizeObserver`.
+ * switch. `sizeChanged` is for that `ResizeObserver`. `schedule` runs what measures outside its
+ * reports: at once, or after the next layout (`afterNextLayout`).
  */
-function layoutShiftsOf(reference: Element, update: () => void): { sizeChanged(): void; stop(): void } {
+function layoutShiftsOf(
+  reference: Element,
+  update: () => void,
+  schedule: (run: () => void) => void,
+): { sizeChanged(): void; stop(): void } {
   // What the observer needs to start: a box with a width and a height. Read when the anchor's
   // `ResizeObserver` reports, after the browser's layout: measuring costs nothing then.
   const rendered = () => {
@@ -268,17 +321,25 @@ function layoutShiftsOf(reference: Element, update: () => void): { sizeChanged()
   let stop: (() => void) | null = null;
   // The observer stops by itself when it sees the anchor lose its box.
   const start = (): (() => void) => {
-    const own = observeMoves(reference, update, () => {
-      if (stop === own) stop = null;
-    });
+    const own = observeMoves(
+      reference,
+      () => schedule(update),
+      () => {
+        if (stop === own) stop = null;
+      },
+      schedule,
+    );
     return own;
   };
   /** Until the `ResizeObserver`'s first report, which comes with the anchor's first layout. */
   let first = true;
   let resume: ReturnType<typeof setTimeout> | undefined;
+  /** Tells a resume scheduled after the next layout that it was cancelled since. */
+  let resumes = 0;
   const cancelResume = () => {
     clearTimeout(resume);
     resume = undefined;
+    resumes++;
   };
   return {
     sizeChanged() {
@@ -287,12 +348,18 @@ function layoutShiftsOf(reference: Element, update: () => void): { sizeChanged()
         first = false;
         if (now) stop = start();
       } else if (now && stop === null && resume === undefined) {
-        resume = setTimeout(() => {
-          resume = undefined;
-          if (stop !== null || !rendered()) return;
-          stop = start();
-          update();
-        }, SHIFTS_RESUME_MS);
+        const run = ++resumes;
+        resume = setTimeout(
+          () =>
+            schedule(() => {
+              if (run !== resumes) return;
+              resume = undefined;
+              if (stop !== null || !rendered()) return;
+              stop = start();
+              update();
+            }),
+          SHIFTS_RESUME_MS,
+        );
       } else if (!now) {
         cancelResume();
         stop?.();
@@ -307,6 +374,12 @@ function layoutShiftsOf(reference: Element, update: () => void): { sizeChanged()
   };
 }
 
+/** What an intersection report says of the anchor's box and the viewport, measured with the report. */
+interface Seen {
+  box: DOMRectReadOnly;
+  viewport: { width: number; height: number };
+}
+
 const sameBox = (a: DOMRectReadOnly, b: DOMRectReadOnly): boolean => a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 
 /**
@@ -316,9 +389,11 @@ const sameBox = (a: DOMRectReadOnly, b: DOMRectReadOnly): boolean => a.x === b.x
  * against the box the report itself carries, measured when the browser computed it; Floating UI
  * measures the element again, which costs the page a forced layout whenever the CRM has changed
  * it since (every report, under DOM churn: bench (b)). A move after the report changes the
- * intersection again, and so is reported again. Only a move measures the page, to observe anew.
+ * intersection again, and so is reported again. A move is observed anew from the box and the
+ * viewport the report carries, so no report measures the page; `schedule` runs the look again at a
+ * clipped anchor (measured, after a while).
  */
-function observeMoves(element: Element, onMove: () => void, onGone: () => void): () => void {
+function observeMoves(element: Element, onMove: () => void, onGone: () => void, schedule: (run: () => void) => void): () => void {
   const root = element.ownerDocument.documentElement;
   let observer: IntersectionObserver | null = null;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -327,17 +402,17 @@ function observeMoves(element: Element, onMove: () => void, onGone: () => void):
     observer?.disconnect();
     observer = null;
   };
-  const observe = ({ moved, threshold }: { moved: boolean; threshold: number }): void => {
+  /** Observes afresh from the box and viewport a report carried, or else measured now. */
+  const observe = ({ moved, threshold, seen }: { moved: boolean; threshold: number; seen?: Seen }): void => {
     cleanup();
-    const box = element.getBoundingClientRect();
+    const box = seen?.box ?? element.getBoundingClientRect();
     if (moved) onMove();
     if (!box.width || !box.height) return;
-    const inset = [
-      Math.floor(box.top),
-      Math.floor(root.clientWidth - (box.left + box.width)),
-      Math.floor(root.clientHeight - (box.top + box.height)),
-      Math.floor(box.left),
-    ];
+    const viewport = seen?.viewport ?? { width: root.clientWidth, height: root.clientHeight };
+    const top = Math.floor(box.top);
+    const right = Math.floor(viewport.width - (box.left + box.width));
+    const bottom = Math.floor(viewport.height - (box.top + box.height));
+    const left = Math.floor(box.left);
     let first = true;
     const handle = (entries: IntersectionObserverEntry[]): void => {
       const entry = entries[entries.length - 1];
@@ -351,17 +426,21 @@ function observeMoves(element: Element, onMove: () => void, onGone: () => void):
         onGone();
         return;
       }
-      if (!sameBox(box, now)) return observe({ moved: true, threshold: 1 });
+      // The root's box is the viewport less the margins, which were the anchor's distances
+      // from its edges.
+      const bounds = entry.rootBounds;
+      const seen: Seen | undefined = bounds ? { box: now, viewport: { width: bounds.right + right, height: bounds.bottom + bottom } } : undefined;
+      if (!sameBox(box, now)) return observe({ moved: true, threshold: 1, seen });
       const ratio = entry.intersectionRatio;
       if (ratio !== threshold) {
-        if (!first) return observe({ moved: true, threshold: 1 });
+        if (!first) return observe({ moved: true, threshold: 1, seen });
         // Clipped where it is: the ratio is 0 and stays so; look again in a while, not in a loop.
-        if (ratio === 0) retry = setTimeout(() => observe({ moved: true, threshold: 1e-7 }), 1000);
-        else observe({ moved: true, threshold: ratio });
+        if (ratio === 0) retry = setTimeout(() => schedule(() => observer === self && observe({ moved: true, threshold: 1e-7 })), 1000);
+        else observe({ moved: true, threshold: ratio, seen });
       }
       first = false;
     };
-    const options = { rootMargin: inset.map((px) => `${-px}px`).join(' '), threshold: Math.max(0, Math.min(1, threshold)) || 1 };
+    const options = { rootMargin: [top, right, bottom, left].map((px) => `${-px}px`).join(' '), threshold: Math.max(0, Math.min(1, threshold)) || 1 };
     let self: IntersectionObserver;
     try {
       self = new IntersectionObserver(handle, { ...options, root: root.ownerDocument });

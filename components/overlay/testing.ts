@@ -24,10 +24,59 @@ export const translate: Translate = (key: MessageKey, substitutions?: string | s
 };
 
 /**
+ * happy-dom's `ResizeObserver` never reports. This one reports what the overlay relies on, as the
+ * browser's does: once after `observe` (the target's first layout, rendered or not), after each
+ * change of the target's inline style (a size the overlay sets, as on its layout probe), and
+ * when a test says so (`report`: the CRM resized or hid the element). `createAnchor` puts it in
+ * place.
+ */
+export class TestResizeObserver {
+  private static readonly all = new Set<TestResizeObserver>();
+  private readonly targets = new Map<Element, MutationObserver>();
+
+  constructor(private readonly callback: ResizeObserverCallback) {
+    TestResizeObserver.all.add(this);
+  }
+
+  observe(target: Element): void {
+    if (this.targets.has(target)) return;
+    const styles = new MutationObserver(() => this.reportLater(target));
+    styles.observe(target, { attributes: true, attributeFilter: ['style'] });
+    this.targets.set(target, styles);
+    this.reportLater(target);
+  }
+
+  unobserve(target: Element): void {
+    this.targets.get(target)?.disconnect();
+    this.targets.delete(target);
+  }
+
+  disconnect(): void {
+    for (const target of [...this.targets.keys()]) this.unobserve(target);
+    TestResizeObserver.all.delete(this);
+  }
+
+  /** Reports `target` to every observer of it, now. */
+  static report(target: Element): void {
+    for (const observer of TestResizeObserver.all) {
+      if (observer.targets.has(target)) observer.callback([], observer as unknown as ResizeObserver);
+    }
+  }
+
+  /** Reports come after the layout, not in the task that changed the page. */
+  private reportLater(target: Element): void {
+    setTimeout(() => {
+      if (this.targets.has(target)) this.callback([], this as unknown as ResizeObserver);
+    }, 0);
+  }
+}
+
+/**
  * A button in the document, in a 1024×768 viewport where every element but `<html>` (the
  * anchor, and the beacon a tooltip points at) has an 80×24 box at (100, 100).
  */
 export function createAnchor(label = 'Log a Call'): HTMLButtonElement {
+  vi.stubGlobal('ResizeObserver', TestResizeObserver);
   for (const [property, value] of [['clientWidth', 1024], ['clientHeight', 768]] as const) {
     Object.defineProperty(document.documentElement, property, { configurable: true, value });
   }
