@@ -104,7 +104,8 @@ export function recordClicks(
  * wraps a text entry gets no name from its content, so nothing typed can slip into the trail.
  */
 export function accessibleLabel(control: Element): string {
-  if (control.querySelector(TEXT_ENTRY) !== null) return accessibleName(control, null);
+  // Most controls hold text only: looking for a text entry among no elements is skipped.
+  if (control.firstElementChild !== null && control.querySelector(TEXT_ENTRY) !== null) return accessibleName(control, null);
   // `summary` has no ARIA role, but browsers name it from its content, as they do a button.
   return accessibleName(control, roleOf(control) ?? (control.localName === 'summary' ? 'button' : null));
 }
