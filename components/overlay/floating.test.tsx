@@ -197,6 +197,31 @@ describe('pinToAnchor after the first position', () => {
     expect(beacons().map((beacon) => beacon.style.transform)).toEqual(['translate(368px, 188px)', 'translate(368px, 188px)']);
   });
 
+  it('hears every anchor’s size through one observer, and positions a second beacon on an anchor already followed', async () => {
+    const first = createAnchor();
+    const second = document.createElement('button');
+    document.body.append(second);
+    renderBeacon({ anchor: first });
+    renderBeacon({ anchor: second, key: 'test-pack/second' });
+    const beacons = () => [...document.querySelectorAll<HTMLElement>('.ob-beacon')];
+    await waitFor(() => expect(beacons().map((beacon) => beacon.style.transform)).toEqual(['translate(168px, 88px)', 'translate(168px, 88px)']));
+    const [observer] = TestResizeObserver.observing(first);
+    expect(TestResizeObserver.observing(first)).toHaveLength(1);
+    expect(TestResizeObserver.observing(second)).toEqual([observer]);
+
+    // A third beacon on the first anchor: that anchor is observed afresh, and its first report
+    // positions the newcomer.
+    renderBeacon({ anchor: first, key: 'test-pack/third' });
+    await waitFor(() => expect(beacons()).toHaveLength(3));
+    await waitFor(() => expect(beacons()[2]?.style.transform).toBe('translate(168px, 88px)'));
+    expect(TestResizeObserver.observing(first)).toEqual([observer]);
+
+    // Each stops hearing with its beacon; the anchor is unobserved with the last one.
+    clearBeacons();
+    expect(TestResizeObserver.observing(first)).toHaveLength(0);
+    expect(TestResizeObserver.observing(second)).toHaveLength(0);
+  });
+
   it('hides the beacon without measuring while its anchor is not rendered, and shows it again', async () => {
     const anchor = createAnchor();
     renderBeacon({ anchor });

@@ -200,16 +200,61 @@ export function followAnchor(reference: ReferenceElement, floating: FloatingElem
  */
 function followAnchorSize(reference: Element, pinned: Element, update: () => void): () => void {
   const shifts = layoutShiftsOf(reference, update, (run) => afterNextLayout(pinned, run));
-  const resizes = new ResizeObserver(() => {
+  const stopSizes = observeSize(reference, () => {
     shifts.sizeChanged();
     update();
   });
-  resizes.observe(reference);
   const stopScrolling = onScrollAround(reference, update);
   return () => {
     stopScrolling();
     shifts.stop();
-    resizes.disconnect();
+    stopSizes();
+  };
+}
+
+/** The one `ResizeObserver` of the beacons' anchors and the layout probes, and who hears each target. */
+let sizeReports: { observer: ResizeObserver; heard: Map<Element, Set<() => void>> } | null = null;
+
+/**
+ * Calls `onReport` with each report of `target`'s size, the first one after its first layout.
+ * One observer reports every anchor and probe: the browser calls into the content script's world
+ * once a frame for all the sizes that changed, not once per anchor, and each such call costs the
+ * CRM's main thread on its own (bench (b): a cached page switched away from and back resizes
+ * every anchor on it).
+ */
+function observeSize(target: Element, onReport: () => void): () => void {
+  if (sizeReports === null) {
+    const heard = new Map<Element, Set<() => void>>();
+    const observer = new ResizeObserver((entries) => {
+      for (const { target: reported } of entries) {
+        for (const report of [...(heard.get(reported) ?? [])]) {
+          try {
+            report();
+          } catch (error) {
+            reportError(error);
+          }
+        }
+      }
+    });
+    sizeReports = { observer, heard };
+  }
+  const { observer, heard } = sizeReports;
+  let reports = heard.get(target);
+  if (reports === undefined) {
+    reports = new Set();
+    heard.set(target, reports);
+  } else {
+    // Observed afresh, so that this newcomer gets a first report too.
+    observer.unobserve(target);
+  }
+  const own = () => onReport();
+  reports.add(own);
+  observer.observe(target);
+  const listeners = reports;
+  return () => {
+    if (!listeners.delete(own) || listeners.size > 0) return;
+    heard.delete(target);
+    observer.unobserve(target);
   };
 }
 
@@ -237,11 +282,11 @@ export function afterNextLayout(near: Element, callback: () => void): void {
     element.setAttribute('aria-hidden', 'true');
     element.style.cssText = 'position:fixed;top:0;left:0;width:0;height:0;visibility:hidden;pointer-events:none;contain:strict';
     const waiting = new Set<() => void>();
-    new ResizeObserver(() => {
+    observeSize(element, () => {
       const callbacks = [...waiting];
       waiting.clear();
       for (const run of callbacks) run();
-    }).observe(element);
+    });
     probe = { element, wide: false, waiting };
     layoutProbes.set(root, probe);
   }

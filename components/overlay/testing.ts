@@ -56,17 +56,22 @@ export class TestResizeObserver {
     TestResizeObserver.all.delete(this);
   }
 
+  /** The observers observing `target`. */
+  static observing(target: Element): TestResizeObserver[] {
+    return [...TestResizeObserver.all].filter((observer) => observer.targets.has(target));
+  }
+
   /** Reports `target` to every observer of it, now. */
   static report(target: Element): void {
     for (const observer of TestResizeObserver.all) {
-      if (observer.targets.has(target)) observer.callback([], observer as unknown as ResizeObserver);
+      if (observer.targets.has(target)) observer.callback([{ target } as ResizeObserverEntry], observer as unknown as ResizeObserver);
     }
   }
 
   /** Reports come after the layout, not in the task that changed the page. */
   private reportLater(target: Element): void {
     setTimeout(() => {
-      if (this.targets.has(target)) this.callback([], this as unknown as ResizeObserver);
+      if (this.targets.has(target)) this.callback([{ target } as ResizeObserverEntry], this as unknown as ResizeObserver);
     }, 0);
   }
 }
