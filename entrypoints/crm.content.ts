@@ -83,7 +83,7 @@ export default defineContentScript({
     let activeSession: GuidanceSession | null = null;
     const breadcrumbs = new BreadcrumbTrail(now);
     const userActions = listenForUserActions(document, ctx.signal);
-    recordClicks(userActions, breadcrumbs, { signal: ctx.signal, ignore: (element) => element === overlayHost });
+    recordClicks(userActions, breadcrumbs, { signal: ctx.signal, ignoreWithin: () => overlayHost });
     const pageErrors = new PageErrorTrail();
     pageErrors.listen(window, { signal: ctx.signal, now });
     const help = new HelpRequests({

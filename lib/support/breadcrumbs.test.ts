@@ -27,7 +27,7 @@ function setUp(html: string) {
   document.body.innerHTML = html;
   const trail = new BreadcrumbTrail(() => at);
   const controller = new AbortController();
-  recordClicks(document, trail, { signal: controller.signal, ignore: (element) => element.id === 'ombord' });
+  recordClicks(document, trail, { signal: controller.signal, ignoreWithin: () => document.getElementById('ombord') });
   return { trail, controller };
 }
 

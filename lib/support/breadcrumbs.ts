@@ -28,19 +28,22 @@ const TEXT_ENTRY_AROUND = [...TEXT_ENTRY_ROLES].map((role) => `[role="${role}"]`
 /** Where typed text lives, as a selector: a control wrapping one is named without its content. */
 const TEXT_ENTRY = [...TEXT_ENTRY_TAGS, '[contenteditable=""]', '[contenteditable="true"]', TEXT_ENTRY_AROUND].join(', ');
 
-const isElement = (target: EventTarget | undefined): target is Element => (target as Partial<Node> | undefined)?.nodeType === Node.ELEMENT_NODE;
+/** `Node.ELEMENT_NODE`, without looking up `Node` on the global object for each element. */
+const ELEMENT_NODE = 1;
+const isElement = (target: EventTarget | undefined): target is Element => (target as Partial<Node> | undefined)?.nodeType === ELEMENT_NODE;
 
 /**
- * The labelled control a click's composed path went through first, or null when there is none or
+ * The labelled control a click's composed path went through first, or null when there is none,
  * when the click was in or on a text entry (a link in a rich-text field is what the user typed)
- * or in an ignored element. The path is read from the target to the control only, each element's
- * tag and role once; above the control, the browser checks: this runs on every click in the CRM.
+ * or when it was inside `ignored`. The path is read from the target to the control only, each
+ * element's tag and role once; above the control, the browser checks: this runs on every click
+ * in the CRM.
  */
-function clickedControl(path: readonly EventTarget[], ignore: (element: Element) => boolean): Element | null {
+function clickedControl(path: readonly EventTarget[], ignored: Element | null): Element | null {
+  if (ignored !== null && path.includes(ignored)) return null;
   for (let i = 0; i < path.length; i++) {
     const element = path[i];
     if (!isElement(element)) continue;
-    if (ignore(element)) return null;
     const name = element.localName;
     if (TEXT_ENTRY_TAGS.has(name)) return null;
     const role = element.getAttribute('role');
@@ -48,10 +51,6 @@ function clickedControl(path: readonly EventTarget[], ignore: (element: Element)
     if (name === 'button' || name === 'summary' || (name === 'a' && element.hasAttribute('href')) || (role !== null && LABELLED_ROLES.has(role))) {
       // Editable content is inherited: the control's own flag says whether an ancestor set it.
       if ((element as Partial<HTMLElement>).isContentEditable === true || element.parentElement?.closest(TEXT_ENTRY_AROUND) != null) return null;
-      for (let j = i + 1; j < path.length; j++) {
-        const above = path[j];
-        if (isElement(above) && ignore(above)) return null;
-      }
       return element;
     }
   }
@@ -81,17 +80,18 @@ export class BreadcrumbTrail {
 
 /**
  * Records clicks on labelled controls anywhere in the CRM page (the page's `UserActions`) until
- * `signal` aborts. `ignore` says which clicked elements are not the CRM's (Ombord's own overlay).
+ * `signal` aborts. `ignoreWithin` says where clicks are not the CRM's (Ombord's own overlay): an
+ * element whose clicks, its own and its content's, are not recorded.
  */
 export function recordClicks(
   actions: UserActions,
   trail: BreadcrumbTrail,
-  { signal, ignore = () => false }: { signal: AbortSignal; ignore?: (element: Element) => boolean },
+  { signal, ignoreWithin = () => null }: { signal: AbortSignal; ignoreWithin?: () => Element | null },
 ): void {
   actions.addEventListener(
     'click',
     (event) => {
-      const control = clickedControl(event.composedPath(), ignore);
+      const control = clickedControl(event.composedPath(), ignoreWithin());
       const label = control === null ? '' : accessibleLabel(control);
       if (label !== '') trail.clicked(label);
     },
