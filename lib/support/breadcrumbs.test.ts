@@ -84,6 +84,16 @@ describe('recordClicks', () => {
     expect(trail.list()).toEqual([]);
   });
 
+  it('finds the control inside an open shadow root', () => {
+    // happy-dom neither retargets events nor puts slots in paths: slots and closed roots are
+    // checked in Chromium (support.e2e.ts).
+    const { trail } = setUp('<div id="open"></div>');
+    const open = document.getElementById('open')?.attachShadow({ mode: 'open' });
+    if (open) open.innerHTML = '<div><button id="inside">Follow</button></div>';
+    open?.getElementById('inside')?.click();
+    expect(trail.list().map((crumb) => crumb.label)).toEqual(['Follow']);
+  });
+
   it('stops when the signal aborts', () => {
     const { trail, controller } = setUp('<button id="b">Save</button>');
     controller.abort();

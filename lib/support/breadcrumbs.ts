@@ -6,6 +6,7 @@
 import type { SupportContext } from '../api/support';
 import type { CrmContext } from '../crm/context';
 import { accessibleName, roleOf } from '../crm/locate/accessible-name';
+import { isShadowRoot } from '../crm/locate/composed';
 import type { UserActions } from '../dom/user-actions';
 import { Trail, trimText } from './trail';
 
@@ -30,19 +31,45 @@ const TEXT_ENTRY = [...TEXT_ENTRY_TAGS, '[contenteditable=""]', '[contenteditabl
 
 /** `Node.ELEMENT_NODE`, without looking up `Node` on the global object for each element. */
 const ELEMENT_NODE = 1;
-const isElement = (target: EventTarget | undefined): target is Element => (target as Partial<Node> | undefined)?.nodeType === ELEMENT_NODE;
+const isElement = (target: EventTarget | null | undefined): target is Element => (target as Partial<Node> | null | undefined)?.nodeType === ELEMENT_NODE;
 
 /**
- * The labelled control a click's composed path went through first, or null when there is none,
- * when the click was in or on a text entry (a link in a rich-text field is what the user typed)
- * or when it was inside `ignored`. The path is read from the target to the control only, each
- * element's tag and role once; above the control, the browser checks: this runs on every click
- * in the CRM.
+ * The labelled control a click went through first, or null when there is none, when the click
+ * was in or on a text entry (a link in a rich-text field is what the user typed) or when it was
+ * inside `ignored`. This runs on every click in the CRM, in a listener on the document.
+ *
+ * A target the document sees without an open shadow root is where the click happened (a closed
+ * root's inside is not in the document's path either), and its composed ancestors are the rest
+ * of the path: they are walked up to the control only. `composedPath()` would make every node of
+ * the path, ~30 on a Lightning page and fresh after each re-render, for the extension's world:
+ * ~10 µs a click. A target with an open shadow root had the click inside it: its path is built.
  */
-function clickedControl(path: readonly EventTarget[], ignored: Element | null): Element | null {
+function clickedControl(event: Event, ignored: Element | null): Element | null {
+  const target = event.target;
+  if (isElement(target) && target.shadowRoot === null) {
+    if (ignored !== null && ignored.contains(target)) return null;
+    return firstControl(composedAncestors(target));
+  }
+  const path = event.composedPath();
   if (ignored !== null && path.includes(ignored)) return null;
-  for (let i = 0; i < path.length; i++) {
-    const element = path[i];
+  return firstControl(path);
+}
+
+/** `element` and its ancestors in the order `composedPath()` has them, through open slots and shadow roots. */
+function* composedAncestors(element: Element): Generator<Node> {
+  for (let node: Node | null = element; node !== null; ) {
+    yield node;
+    const parent: Node | null = (node as Partial<Element>).assignedSlot ?? node.parentNode;
+    node = parent !== null && isShadowRoot(parent) ? parent.host : parent;
+  }
+}
+
+/**
+ * The first labelled control on a click's path, read from the target to the control only, each
+ * element's tag and role once; above the control, the browser checks.
+ */
+function firstControl(path: Iterable<EventTarget>): Element | null {
+  for (const element of path) {
     if (!isElement(element)) continue;
     const name = element.localName;
     if (TEXT_ENTRY_TAGS.has(name)) return null;
@@ -91,7 +118,7 @@ export function recordClicks(
   actions.addEventListener(
     'click',
     (event) => {
-      const control = clickedControl(event.composedPath(), ignoreWithin());
+      const control = clickedControl(event, ignoreWithin());
       const label = control === null ? '' : accessibleLabel(control);
       if (label !== '') trail.clicked(label);
     },

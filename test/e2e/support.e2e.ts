@@ -145,6 +145,24 @@ describe('a help request, end to end', () => {
       });
       await record.getByRole('tab', { name: 'Activity' }).click();
       await record.getByRole('tab', { name: 'Details' }).click();
+      // Clicks through shadow roots, as Chromium dispatches them: inside an open root, on a node
+      // slotted into a button of one, and inside a closed root, which the page's document (and so
+      // the breadcrumbs) sees as a click on its host.
+      await page.evaluate(() => {
+        const host = (html: string, mode: ShadowRootMode, light = '') => {
+          const element = document.createElement('div');
+          element.innerHTML = light;
+          document.body.append(element);
+          const root = element.attachShadow({ mode });
+          root.innerHTML = html;
+          return { element, root };
+        };
+        const open = host('<div><button>Follow</button></div>', 'open');
+        const slotting = host('<button aria-label="Save record"><slot></slot></button>', 'open', '<span>Save</span>');
+        const closed = host('<button>Delete</button>', 'closed');
+        for (const target of [open.root.querySelector('button'), slotting.element.querySelector('span'), closed.root.querySelector('button')]) target?.click();
+        for (const { element } of [open, slotting, closed]) element.remove();
+      });
 
       // 1. The dialog: a problem, a description, what goes with it; axe; Send.
       const dialog = await openHelp(page);
@@ -178,7 +196,7 @@ describe('a help request, end to end', () => {
       expect(context.crm.url).toBe(`${LIGHTNING_ORIGIN}/lightning/r/Opportunity/${SF_IDS.acmeWidgets}/view?c__note=[redacted]`);
       const crumbs = context.breadcrumbs;
       expect(crumbs.every((crumb) => Object.keys(crumb).sort().join() === 'at,kind,label'), 'breadcrumbs are labels only').toBe(true);
-      expect(crumbs.filter((crumb) => crumb.kind === 'click').map((crumb) => crumb.label)).toEqual(['Activity', 'Details']);
+      expect(crumbs.filter((crumb) => crumb.kind === 'click').map((crumb) => crumb.label)).toEqual(['Activity', 'Details', 'Follow', 'Save record']);
       expect(crumbs.some((crumb) => crumb.kind === 'navigation' && crumb.label === 'record_view Opportunity')).toBe(true);
       expect(context.errors.map((error) => `${error.kind}: ${error.message}`)).toEqual(
         expect.arrayContaining(['error: Error: fixture boom', 'unhandledrejection: Error: fixture rejection']),
