@@ -162,7 +162,7 @@ export class BeaconLayer {
     this.entries.set(tip.key, entry);
     // In the overlay before it is pinned: Floating UI reads where it sits.
     this.container.append(group);
-    this.show(entry, tip);
+    this.show(entry, tip, { measureNow: true });
   }
 
   private update(entry: Entry, tip: TipView): void {
@@ -170,7 +170,7 @@ export class BeaconLayer {
     entry.tip = tip;
     if (moved) {
       entry.unpin();
-      this.show(entry, tip);
+      this.show(entry, tip, { measureNow: false });
     } else {
       entry.beacon.setAttribute('aria-label', this.options.t('overlayBeaconLabel', tip.title));
       entry.beacon.hidden = isAnchorGone(tip.anchor);
@@ -179,16 +179,27 @@ export class BeaconLayer {
     if (entry.open !== null) this.openBeacons = this.collectOpen();
   }
 
-  /** Labels the dot and pins it to the tip's anchor; nothing shows while the anchor is gone. */
-  private show(entry: Entry, tip: TipView): void {
+  /**
+   * Labels the dot and pins it to the tip's anchor; nothing shows while the anchor is gone. A
+   * new dot is placed at once, in the task that found its anchor, so it shows in the next frame;
+   * one moved to an anchor the CRM rendered anew is placed after the next layout, when measuring
+   * costs the page nothing (Lightning re-renders all the time).
+   */
+  private show(entry: Entry, tip: TipView, { measureNow }: { measureNow: boolean }): void {
     entry.beacon.setAttribute('aria-label', this.options.t('overlayBeaconLabel', tip.title));
     const gone = isAnchorGone(tip.anchor);
     entry.beacon.hidden = gone;
     entry.unpin = gone
       ? () => undefined
-      : pinToAnchor(tip.anchor, entry.beacon, BEACON_PLACEMENT, (clipped) => {
-          if (clipped && entry.open !== null) this.close(entry.tip.key, { refocus: false });
-        });
+      : pinToAnchor(
+          tip.anchor,
+          entry.beacon,
+          BEACON_PLACEMENT,
+          (clipped) => {
+            if (clipped && entry.open !== null) this.close(entry.tip.key, { refocus: false });
+          },
+          { measureNow },
+        );
   }
 
   private remove(key: string, entry: Entry): void {

@@ -61,15 +61,28 @@ describe('pinToAnchor (beacons)', () => {
     expect(styles.mock.calls.some(([element]) => element === beacon)).toBe(false);
   });
 
-  it('measures the anchor only once its size observer reports, after the layout, not when pinned', async () => {
+  it('places a new beacon at once, and one moved to an anchor the CRM rendered anew only after the layout', async () => {
     const anchor = createAnchor();
     const rects = vi.spyOn(anchor, 'getClientRects');
-    const measured = vi.mocked(Element.prototype.getBoundingClientRect);
-    renderBeacon({ anchor });
-    expect(rects).not.toHaveBeenCalled();
-    expect(measured.mock.contexts.includes(anchor)).toBe(false);
-    await waitFor(() => expect(document.querySelector<HTMLElement>('.ob-beacon')?.style.transform).toBe('translate(168px, 88px)'));
+    const { layer, tip } = renderBeacon({ anchor });
+    // In the task that found the anchor, so that it shows in the next frame.
     expect(rects).toHaveBeenCalled();
+    const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
+    await waitFor(() => expect(beacon()?.style.transform).toBe('translate(168px, 88px)'));
+
+    // Re-rendered: the page has changed since its layout, and measuring now would force one.
+    const fresh = document.createElement('button');
+    document.body.append(fresh);
+    const freshRects = vi.spyOn(fresh, 'getClientRects');
+    const measured = vi.mocked(Element.prototype.getBoundingClientRect);
+    measured.mockClear();
+    moveAnchors({ x: 300, y: 200 });
+    act(() => layer.sync([{ ...tip, anchor: fresh }]));
+    expect(freshRects).not.toHaveBeenCalled();
+    expect(measured.mock.contexts.includes(fresh)).toBe(false);
+    // Its first size report comes after the layout: placed then.
+    await waitFor(() => expect(beacon()?.style.transform).toBe('translate(368px, 188px)'));
+    expect(freshRects).toHaveBeenCalled();
   });
 
   it('computes nothing when the anchor is back where it was (a cached page shown again), and shows it as it was', async () => {

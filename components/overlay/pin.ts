@@ -39,9 +39,11 @@ export interface PinOptions {
  * keeps its box, and `onClippedChange` hears each change (an open card closes). Returns what
  * stops it.
  *
- * Anchors are measured only right after the browser's layout (`followAnchorSize`), where it
- * costs nothing: the first position comes from the anchor's first size report, in the frame
- * after pinning, and is written at once, so the element shows in that frame. Later ones are
+ * Anchors are measured right after the browser's layout (`followAnchorSize`), where it costs
+ * nothing, with one exception: `measureNow` measures at once, for an element that has just
+ * appeared (a tip on a page just opened: bench (a), time to the first tip). Otherwise the first
+ * position comes from the anchor's first size report, after the next layout (an anchor the CRM
+ * re-rendered: bench (b)). The first position is written at once. Later ones are
  * written just before the next frame, all elements' together (`writeBeforeNextFrame`): written as
  * each is computed, one element's write made the next one's measuring recalculate style, and the
  * writes after a frame cost another style recalculation of their own (bench (b), DOM churn).
@@ -51,6 +53,7 @@ export function pinToAnchor(
   element: HTMLElement,
   { placement, gap, along, size }: PinOptions,
   onClippedChange: (clipped: boolean) => void,
+  { measureNow }: { measureNow: boolean },
 ): () => void {
   const keptPlatform = platformKeepingClippingAncestors({ element, width: size, height: size });
   const middleware = [offset({ mainAxis: gap, crossAxis: along }), shift({ padding: VIEWPORT_PADDING }), hide()];
@@ -108,6 +111,7 @@ export function pinToAnchor(
     });
   };
   const stop = followAnchorSize(anchor, element, update);
+  if (measureNow) update();
   return () => {
     stopped = true;
     stop();
@@ -195,8 +199,9 @@ export function followAnchor(reference: ReferenceElement, floating: FloatingElem
  * Under the CRM's DOM churn, what `update` measures is read only right after a layout: in the
  * size observer's reports (its first one comes with the anchor's first layout, rendered or not),
  * and, for a layout shift, after the next layout (`afterNextLayout`). Measured when a shift is
- * reported, or at once when pinned, the page had changed since its layout, and each read cost it a
- * forced style recalculation and layout: most of the beacons' cost to the CRM (bench (b)).
+ * reported, or at once when re-pinned to a re-rendered anchor, the page had changed since its
+ * layout, and each read cost it a forced style recalculation and layout: most of the beacons'
+ * cost to the CRM (bench (b)).
  */
 function followAnchorSize(reference: Element, pinned: Element, update: () => void): () => void {
   const shifts = layoutShiftsOf(reference, update, (run) => afterNextLayout(pinned, run));
