@@ -244,20 +244,16 @@ function observeSize(target: Element, onReport: () => void): () => void {
     sizeReports = { observer, heard };
   }
   const { observer, heard } = sizeReports;
-  let reports = heard.get(target);
-  if (reports === undefined) {
-    reports = new Set();
-    heard.set(target, reports);
-  } else {
-    // Observed afresh, so that this newcomer gets a first report too.
-    observer.unobserve(target);
-  }
+  const observed = heard.get(target);
+  const reports = observed ?? new Set<() => void>();
+  if (observed === undefined) heard.set(target, reports);
+  // Observed afresh, so that this newcomer gets a first report too.
+  else observer.unobserve(target);
   const own = () => onReport();
   reports.add(own);
   observer.observe(target);
-  const listeners = reports;
   return () => {
-    if (!listeners.delete(own) || listeners.size > 0) return;
+    if (!reports.delete(own) || reports.size > 0) return;
     heard.delete(target);
     observer.unobserve(target);
   };
@@ -279,7 +275,7 @@ const layoutProbes = new WeakMap<Node, LayoutProbe>();
  * callbacks asked for until then run together. A tab in the background lays nothing out: they
  * wait until it is shown.
  */
-export function afterNextLayout(near: Element, callback: () => void): void {
+function afterNextLayout(near: Element, callback: () => void): void {
   const root = near.getRootNode();
   let probe = layoutProbes.get(root);
   if (probe === undefined) {
