@@ -152,14 +152,18 @@ export default defineContentScript({
           // The background is gone only while the extension is being updated or removed.
           if (ctx.isValid) console.warn('[Ombord] could not report the page context', error);
         });
-        void overlay.then((show) => {
-          if (!signal.aborted) show?.(context, signal);
+        void overlay.then((shown) => {
+          if (!signal.aborted) shown?.show(context, signal);
         });
+      },
+      // Reported after the place the user settled on, whose guidance is then shown first.
+      onNavigating(navigating) {
+        void overlay.then((shown) => shown?.navigating(navigating));
       },
     });
 
     /** Loads guidance and mounts the overlay; resolves to what shows one context's guidance. */
-    async function startOverlay(): Promise<((context: CrmContext | null, signal: AbortSignal) => void) | null> {
+    async function startOverlay(): Promise<ShownOverlay | null> {
       const guidance = (await early.take()) ?? (await loadGuidance({ catalog: true }));
       if (!guidance?.catalog || !ctx.isValid) return null;
       const { locale, messages, fallback } = guidance.catalog;
@@ -267,7 +271,7 @@ export default defineContentScript({
         });
       };
 
-      return (context, signal) => {
+      const show = (context: CrmContext | null, signal: AbortSignal): void => {
         session = null;
         activeSession = null;
         const parts = ui.mounted;
@@ -306,6 +310,16 @@ export default defineContentScript({
         parts.beacons.sync(current.getView().tips);
         renderApp({ session: current, beacons: parts.beacons, help, requests: myRequests, t });
       };
+      return {
+        show,
+        // The tips' dots stay out of the way while the user moves on: the page on screen is about
+        // to be another's, and following their anchors meanwhile costs the CRM's busiest moments.
+        navigating(navigating) {
+          const parts = ui.mounted;
+          if (navigating) parts?.beacons.pause();
+          else parts?.beacons.resume();
+        },
+      };
     }
 
     async function loadGuidance(request: MessageRequest<'guidance:load'>): Promise<GuidanceData | null> {
@@ -319,6 +333,14 @@ export default defineContentScript({
     }
   },
 });
+
+/** The mounted overlay, as the context watch drives it. */
+interface ShownOverlay {
+  /** Shows one context's guidance until `signal` aborts. */
+  show(context: CrmContext | null, signal: AbortSignal): void;
+  /** The user started to navigate, or settled (after the place settled on was shown). */
+  navigating(navigating: boolean): void;
+}
 
 /** What the overlay's shadow root holds: the beacons, and React's part once it is loaded. */
 interface OverlayParts {

@@ -2,7 +2,7 @@
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearBeacons, renderBeacon } from './testing';
+import { clearBeacons, renderBeacon, TestResizeObserver } from './testing';
 
 afterEach(() => {
   clearBeacons();
@@ -128,6 +128,42 @@ describe('BeaconLayer with BeaconCards', () => {
     expect((await beacon()).classList.contains('ob-beacon--settled')).toBe(true);
     act(() => layer.sync([{ ...tip }, { ...tip, key: 'test-pack/other', title: 'Other' }]));
     expect((await screen.findByRole('button', { name: 'Tip: Other' })).classList.contains('ob-beacon--settled')).toBe(false);
+  });
+
+  it('hides its dot and follows nothing while the user navigates, then shows it again at its anchor', async () => {
+    const user = userEvent.setup();
+    const { layer, tip } = renderBeacon();
+    const button = await beacon();
+    await waitFor(() => expect(button.style.visibility).toBe(''));
+    await user.click(button);
+    expect(tooltip()).not.toBeNull();
+    act(() => layer.pause());
+    expect(button.hidden).toBe(true);
+    expect(tooltip()).toBeNull();
+    expect(button.getAttribute('aria-expanded')).toBe('false');
+    expect(TestResizeObserver.observing(tip.anchor)).toHaveLength(0);
+    // The tips of the page the user settled on: this one again, on the same anchor.
+    act(() => layer.sync([{ ...tip }]));
+    expect(button.hidden).toBe(true);
+    act(() => layer.resume());
+    expect(button.hidden).toBe(false);
+    expect(TestResizeObserver.observing(tip.anchor)).toHaveLength(1);
+    // Shown again, not for the first time: it does not pulse again.
+    expect(button.classList.contains('ob-beacon--settled')).toBe(true);
+    await waitFor(() => expect(button.style.transform).not.toBe(''));
+    expect(button.style.visibility).toBe('');
+  });
+
+  it('shows a tip that came while the user navigated once the navigation settles, pulsing', async () => {
+    const { layer, tip } = renderBeacon();
+    act(() => layer.pause());
+    act(() => layer.sync([{ ...tip }, { ...tip, key: 'test-pack/other', title: 'Other' }]));
+    const other = () => document.querySelector<HTMLButtonElement>('.ob-beacon[aria-label="Tip: Other"]');
+    expect(other()?.hidden).toBe(true);
+    act(() => layer.resume());
+    expect(other()?.hidden).toBe(false);
+    expect(other()?.classList.contains('ob-beacon--settled')).toBe(false);
+    await waitFor(() => expect(other()?.style.visibility).toBe(''));
   });
 
   it('follows a new anchor with its card still open, and goes with its tip', async () => {

@@ -60,6 +60,8 @@ interface Entry {
   /** Stops following the anchor and the dot's listeners. */
   stop: AbortController;
   unpin: () => void;
+  /** Whether the dot was ever placed: one placed again (after a pause) waits for the next layout. */
+  placed: boolean;
 }
 
 let nextCardId = 0;
@@ -70,6 +72,8 @@ export class BeaconLayer {
   private readonly pulsed = new Set<string>();
   private readonly listeners = new Set<() => void>();
   private openBeacons: readonly OpenBeacon[] = [];
+  /** While the user navigates: every dot hidden, no anchor followed (`pause`). */
+  private paused = false;
 
   constructor(
     /** An element of the overlay's shadow root that holds only the beacons. */
@@ -122,6 +126,33 @@ export class BeaconLayer {
   /** The open cards; the same array until one opens or closes. */
   getOpen = (): readonly OpenBeacon[] => this.openBeacons;
 
+  /**
+   * Hides every dot and stops following their anchors while the user navigates: the page on
+   * screen is about to be another's, and the guidance for where the user lands comes when the
+   * navigation settles. On Lightning each navigation switches between cached pages, hiding one
+   * and showing another; dots that followed their anchors through every switch cost the CRM a
+   * callback and a style change a frame while the user clicked through (bench (b), DOM churn).
+   * Open cards close. `resume` shows the dots again, at the anchors their tips have by then.
+   */
+  pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    for (const entry of this.entries.values()) {
+      clearTimeout(entry.closeTimer);
+      this.setOpen(entry, null);
+      entry.unpin();
+      entry.unpin = () => undefined;
+      entry.beacon.hidden = true;
+    }
+  }
+
+  /** Shows the dots again after `pause`, each pinned to its tip's anchor of now. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    for (const entry of this.entries.values()) this.show(entry, entry.tip, { measureNow: !entry.placed });
+  }
+
   /** Removes every beacon (the page was left, or the extension updated). */
   clear(): void {
     for (const [key, entry] of this.entries) this.remove(key, entry);
@@ -157,6 +188,7 @@ export class BeaconLayer {
       refocusing: false,
       stop: new AbortController(),
       unpin: () => undefined,
+      placed: false,
     };
     this.listen(entry);
     this.entries.set(tip.key, entry);
@@ -173,7 +205,7 @@ export class BeaconLayer {
       this.show(entry, tip, { measureNow: false });
     } else {
       entry.beacon.setAttribute('aria-label', this.options.t('overlayBeaconLabel', tip.title));
-      entry.beacon.hidden = isAnchorGone(tip.anchor);
+      entry.beacon.hidden = this.paused || isAnchorGone(tip.anchor);
     }
     // A card open on the old anchor is drawn again for the new one.
     if (entry.open !== null) this.openBeacons = this.collectOpen();
@@ -183,12 +215,19 @@ export class BeaconLayer {
    * Labels the dot and pins it to the tip's anchor; nothing shows while the anchor is gone. A
    * new dot is placed at once, in the task that found its anchor, so it shows in the next frame;
    * one moved to an anchor the CRM rendered anew is placed after the next layout, when measuring
-   * costs the page nothing (Lightning re-renders all the time).
+   * costs the page nothing (Lightning re-renders all the time). While paused, a dot stays hidden
+   * and unpinned.
    */
   private show(entry: Entry, tip: TipView, { measureNow }: { measureNow: boolean }): void {
     entry.beacon.setAttribute('aria-label', this.options.t('overlayBeaconLabel', tip.title));
-    const gone = isAnchorGone(tip.anchor);
+    const gone = this.paused || isAnchorGone(tip.anchor);
     entry.beacon.hidden = gone;
+    if (!gone) {
+      // Shown again (hidden while the user navigated, or moved to a re-rendered anchor): a dot
+      // shown anew would start its pulse over.
+      if (entry.placed) entry.beacon.classList.add('ob-beacon--settled');
+      entry.placed = true;
+    }
     entry.unpin = gone
       ? () => undefined
       : pinToAnchor(

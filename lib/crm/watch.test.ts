@@ -39,14 +39,22 @@ describe('watchCrmContext', () => {
     vi.useRealTimers();
   });
 
+  /** What the watch said, in order: each place reported, and each start and end of navigating. */
+  const told: string[] = [];
+
   function start(detect = contextFor): CrmContextWatch {
+    told.length = 0;
     return watchCrmContext({
       window,
       detect,
       signal: stop.signal,
       debounceMs: 50,
       pollMs: 100,
-      onChange: (context, signal) => seen.push({ context, signal }),
+      onChange: (context, signal) => {
+        seen.push({ context, signal });
+        told.push(`place ${context?.recordId ?? null}`);
+      },
+      onNavigating: (navigating) => told.push(navigating ? 'navigating' : 'settled'),
     });
   }
 
@@ -102,6 +110,23 @@ describe('watchCrmContext', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(seen.map((s) => s.context?.recordId)).toEqual(['001A', '001F']);
     expect(watch.navigating()).toBe(false);
+  });
+
+  it('says when the user starts navigating, and when the navigation settled after the place it settled on', async () => {
+    start();
+    for (const id of ['001B', '001C']) {
+      window.history.pushState(null, '', `/lightning/r/Account/${id}/view`);
+      window.dispatchEvent(new PopStateEvent('popstate'));
+      await vi.advanceTimersByTimeAsync(30);
+    }
+    expect(told).toEqual(['place 001A', 'navigating']);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(told).toEqual(['place 001A', 'navigating', 'place 001C', 'settled']);
+    // A navigation that stays in the same place settles without a new report.
+    window.history.replaceState(null, '', '/lightning/r/Account/001C/view?tab=related');
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+    await vi.advanceTimersByTimeAsync(60);
+    expect(told.slice(4)).toEqual(['navigating', 'settled']);
   });
 
   it('reports leaving the CRM as null and reacts to hash changes', async () => {

@@ -16,6 +16,11 @@ export interface WatchCrmContextOptions {
   detect: (url: string) => CrmContext | null;
   /** Called with each distinct context; `signal` aborts when the context changes again or watching stops. */
   onChange: (context: CrmContext | null, signal: AbortSignal) => void;
+  /**
+   * Called with `true` at the first navigation event after a quiet time, and with `false` when
+   * the navigations have settled, right after the settled place was reported (if it is new).
+   */
+  onNavigating?: (navigating: boolean) => void;
   /** Stops watching. */
   signal: AbortSignal;
   /** Quiet period after a navigation before the page is read (Lightning renders in bursts). */
@@ -58,8 +63,15 @@ export function watchCrmContext(options: WatchCrmContextOptions): CrmContextWatc
   };
 
   // A Lightning page fires several navigation events per click, and the user clicks fast.
-  const debounce = quietTimer(debounceMs, Date.now, report);
-  const schedule = (): void => debounce.touch();
+  const debounce = quietTimer(debounceMs, Date.now, () => {
+    report();
+    if (!signal.aborted) options.onNavigating?.(false);
+  });
+  const schedule = (): void => {
+    const started = !debounce.pending();
+    debounce.touch();
+    if (started) options.onNavigating?.(true);
+  };
 
   const listen = { signal } as const;
   win.addEventListener('popstate', schedule, listen);
