@@ -495,9 +495,13 @@ async function churnOnce({ page, cdp, withExtension }: ChurnTab, records: ChurnC
   let tipsBefore = 0;
   if (withExtension) {
     const title = records[SF_IDS.acme]?.tipTitle ?? '';
-    await page.waitForFunction(`${inPage(visibleBeacons, title)}.titled`, undefined, { polling: 50, timeout: 10_000 }).catch((error: unknown) => {
-      throw new Error(`churn: the extension does not show "${title}" on the Account page before the interaction`, { cause: error });
-    });
+    // Polled with plain evaluations: `page.waitForFunction` installs Playwright's injected script
+    // in the page, whose click listener then ran on every click of the churn in this tab only.
+    const deadline = Date.now() + 10_000;
+    while (!(await evaluateInPage(page, visibleBeacons, title)).titled) {
+      if (Date.now() > deadline) throw new Error(`churn: the extension does not show "${title}" on the Account page before the interaction`);
+      await page.waitForTimeout(50);
+    }
     tipsBefore = (await evaluateInPage(page, visibleBeacons, title)).count;
   }
   await page.waitForTimeout(200);
