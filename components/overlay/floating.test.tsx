@@ -61,6 +61,24 @@ describe('pinToAnchor (beacons)', () => {
     expect(styles.mock.calls.some(([element]) => element === beacon)).toBe(false);
   });
 
+  it('pinned again after a navigation, reads no computed style of the beacon or of the anchor’s ancestors', async () => {
+    const anchor = createAnchor();
+    const wrapper = document.createElement('div');
+    wrapper.append(anchor);
+    document.body.append(wrapper);
+    const { layer } = renderBeacon({ anchor });
+    const beacon = document.querySelector<HTMLElement>('.ob-beacon');
+    await waitFor(() => expect(beacon?.style.transform).toMatch(/^translate\(/));
+    const before = beacon?.style.transform;
+
+    const styles = vi.spyOn(window, 'getComputedStyle');
+    act(() => layer.pause());
+    moveAnchors({ x: 140, y: 120 });
+    act(() => layer.resume());
+    await waitFor(() => expect(beacon?.style.transform).not.toBe(before));
+    expect(styles.mock.calls.some(([element]) => element === beacon || element === wrapper)).toBe(false);
+  });
+
   it('places a new beacon at once, and one moved to an anchor the CRM rendered anew only after the layout', async () => {
     const anchor = createAnchor();
     const rects = vi.spyOn(anchor, 'getClientRects');

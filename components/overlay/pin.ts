@@ -507,42 +507,57 @@ interface KeptClipping {
   ancestors: Element[];
 }
 
+/** Which ancestors clip an element, for every platform: kept while the element stays where it was. */
+const keptClipping = new WeakMap<Element, KeptClipping>();
+const clippingCache = {
+  get(element: Element): Element[] | undefined {
+    const entry = keptClipping.get(element);
+    return entry && sameParents(element, entry.parents) ? entry.ancestors : undefined;
+  },
+  set(element: Element, ancestors: Element[]): void {
+    keptClipping.set(element, { parents: composedParents(element), ancestors });
+  },
+};
+
+interface PinnedFacts {
+  /** The pinned element's composed parents when these were found. */
+  parents: Node[];
+  offsetParent?: ReturnType<Platform['getOffsetParent'] & {}>;
+  rtl?: ReturnType<Platform['isRTL'] & {}>;
+}
+
+/** What a pinned element is positioned against and its direction, by element, while it stays where it was. */
+const keptPinnedFacts = new WeakMap<Element, PinnedFacts>();
+
+function pinnedFacts(element: Element): PinnedFacts {
+  let facts = keptPinnedFacts.get(element);
+  if (facts === undefined || !sameParents(element, facts.parents)) {
+    facts = { parents: composedParents(element) };
+    keptPinnedFacts.set(element, facts);
+  }
+  return facts;
+}
+
 /**
  * Floating UI's platform, except that it keeps which ancestors clip an element (`hide` and
  * `shift` need them) for as long as the element stays where it was in the tree. Finding them
  * reads the computed style of every ancestor, ~30 deep on a Lightning record page: 90% of a
  * beacon's update, and updates follow every layout change of the CRM page. How far they clip
  * is still measured on every update; only which ones clip is kept (as `autoUpdate` keeps the
- * ancestors it listens to for scrolling). Each hook and each pinned element makes one, so it
- * lives as long as the overlay element. It stands in for the per-call cache `computePosition` passes as `_c`
- * (@floating-ui/dom 1.x `getClippingRect`). With `fixed`, an element pinned by
- * `pinToAnchor`, it also knows that element's size and keeps its offset parent and
- * direction.
+ * ancestors it listens to for scrolling). It stands in for the per-call cache `computePosition`
+ * passes as `_c` (@floating-ui/dom 1.x `getClippingRect`). What it keeps is shared by every
+ * platform and lasts as long as the element, not the pin: each navigation pins the beacons
+ * again (`BeaconLayer.resume`), mostly to the same anchors. With `fixed`, an element pinned by
+ * `pinToAnchor`, it also knows that element's size and keeps its offset parent and direction
+ * (the beacon is pinned again and again, and stays in Ombord's overlay: these change only when
+ * it moves in the tree, into a modal and back). Each costs computed styles otherwise.
  */
 export function platformKeepingClippingAncestors(fixed?: { element: Element; width: number; height: number }): Platform {
-  const kept = new WeakMap<Element, KeptClipping>();
-  const cache = {
-    get(element: Element): Element[] | undefined {
-      const entry = kept.get(element);
-      return entry && sameParents(element, entry.parents) ? entry.ancestors : undefined;
-    },
-    set(element: Element, ancestors: Element[]): void {
-      kept.set(element, { parents: composedParents(element), ancestors });
-    },
-  };
-  // The pinned element sits in Ombord's own overlay: what it is positioned against and its
-  // direction change only when it moves in the tree (into a modal and back), so they are kept
-  // for as long as its composed parents are the same. Each costs computed styles otherwise.
-  let own: { parents: Node[]; offsetParent?: ReturnType<Platform['getOffsetParent'] & {}>; rtl?: ReturnType<Platform['isRTL'] & {}> } | null = null;
-  const ownFacts = (element: Element) => {
-    if (own === null || !sameParents(element, own.parents)) own = { parents: composedParents(element) };
-    return own;
-  };
   const isPinned = (element: unknown): element is Element => fixed !== undefined && element === fixed.element;
   return {
     ...platform,
     getClippingRect(options) {
-      return platform.getClippingRect.call({ ...this, _c: cache }, options);
+      return platform.getClippingRect.call({ ...this, _c: clippingCache }, options);
     },
     // An element of constant size is not measured: that reads its computed style, which forces
     // a style recalculation whenever the CRM page changed since the last one.
@@ -551,12 +566,12 @@ export function platformKeepingClippingAncestors(fixed?: { element: Element; wid
     },
     getOffsetParent(element, polyfill) {
       if (!isPinned(element)) return platform.getOffsetParent(element, polyfill);
-      const facts = ownFacts(element);
+      const facts = pinnedFacts(element);
       return (facts.offsetParent ??= platform.getOffsetParent(element, polyfill));
     },
     isRTL(element) {
       if (!isPinned(element)) return platform.isRTL(element);
-      const facts = ownFacts(element);
+      const facts = pinnedFacts(element);
       return (facts.rtl ??= platform.isRTL(element));
     },
   };
