@@ -40,7 +40,7 @@ const CHURN_TARGET = 1.03;
  * Pairs in which both browsers churn at the same time: each pair's two runs share the machine's
  * moments (its other load, its CPU steal), which move runs taken one after the other by ±10%.
  */
-const CHURN_CONCURRENT_PAIRS = 5;
+const CHURN_CONCURRENT_PAIRS = 9;
 /** One extra run with the extension under the sampling profiler. */
 const CHURN_PROFILED_ROUNDS = 60;
 /**
@@ -643,10 +643,14 @@ export async function runChurnBench(): Promise<BenchSection> {
         runs.with.map((run, i) => value(run) / value(runs.without[i] ?? run)),
         2,
       );
+    const concurrentRatios = (value: (run: ChurnRun) => number): number[] => concurrent.map((pair) => value(pair.with) / value(pair.without));
     const concurrentRatio = (value: (run: ChurnRun) => number): string => {
-      const ratios = concurrent.map((pair) => value(pair.with) / value(pair.without));
+      const ratios = concurrentRatios(value);
       return `${median(ratios).toFixed(3)} (${range(ratios, 3)})`;
     };
+    // Met only when the steadier estimate agrees: one machine's noise moves the medians of runs
+    // taken one after the other by several per cent, either way.
+    const met = taskRatio <= CHURN_TARGET && median(concurrentRatios((r) => r.threadMs)) <= CHURN_TARGET;
     const perRound = (list: ChurnRun[], value: (run: ChurnRun) => number) => (median(pick(list, value)) / CHURN_ROUNDS).toFixed(2);
     const shown = (object: string) => runs.with.map((r) => `${r.result.tipsShown[object] ?? 0}/${r.result.settlesOn[object] ?? 0}`).join(', ');
     const [first] = runs.with;
@@ -659,7 +663,7 @@ export async function runChurnBench(): Promise<BenchSection> {
         row('with Ombord', runs.with),
         [
           `ratio with / without (target ≤ ${CHURN_TARGET}×)`,
-          `${taskRatio.toFixed(3)}× ${taskRatio <= CHURN_TARGET ? 'met' : 'missed'}`,
+          `${taskRatio.toFixed(3)}× ${met ? 'met' : 'missed'}`,
           `${ratio((r) => r.scriptMs).toFixed(3)}×`,
           `${ratio((r) => r.threadMs).toFixed(3)}×`,
           `${ratio((r) => r.layoutStyleMs).toFixed(3)}×`,
@@ -688,7 +692,7 @@ export async function runChurnBench(): Promise<BenchSection> {
         `Medians of ${CHURN_RUNS} runs per browser, in pairs, the browser that goes first alternating from pair to pair, one tab per browser (both record pages visited first; before each run a settled visit to both pages brings the tip back). TaskDuration, ScriptDuration, ThreadTime (main-thread CPU), LayoutDuration + RecalcStyleDuration: Performance.getMetrics deltas over the interaction only, renderer main thread (page and content script; the extension's service worker runs elsewhere and is not counted). TaskDuration is wall time inside tasks, so it also grows when the OS deschedules the thread; ThreadTime does not.`,
         `Run pairs (each run with the extension over the run without it in the same pair): TaskDuration ${pairs((r) => r.taskMs)}×, ThreadTime ${pairs((r) => r.threadMs)}×. Style recalculations per round ${perRound(runs.without, (r) => r.styleRecalcs)} without, ${perRound(runs.with, (r) => r.styleRecalcs)} with; layouts per round ${perRound(runs.without, (r) => r.layouts)} without, ${perRound(runs.with, (r) => r.layouts)} with (counts, so the load of the machine does not move them; forced synchronous layouts show up here).`,
         `The extension was active: "${accountTip.title}" (${accountTip.selectionName}) visible before every run, with ${runs.with.map((r) => r.tipsBefore).join(', ')} beacon(s) in all; the layout tip visible at settles, per run — Account: ${shown('Account')}; Opportunity ("${opportunityTip.title}"): ${shown('Opportunity')}. Every starter-pack tip of both pages finds its anchor (the Chatter tip's on the hidden Chatter tab, placed and shown when the tab is); a MutationObserver waits only for an anchor that a re-render replaced while its page was not shown.`,
-        `Pairs run at the same time (not in the medians above): both browsers start the same churn together, each in its own renderer, so both runs of a pair meet the same moments of the machine. Their main-thread CPU (ThreadTime) ratio moves far less from pair to pair than that of runs taken one after the other; their TaskDuration, wall time, is not comparable (the two renderers and their GPU processes share 2 cores). This is the steadier estimate of what the extension costs the CRM's main thread.`,
+        `Pairs run at the same time (not in the medians above): both browsers start the same churn together, each in its own renderer, so both runs of a pair meet the same moments of the machine. Their main-thread CPU (ThreadTime) ratio moves far less from pair to pair than that of runs taken one after the other; their TaskDuration, wall time, is not comparable (the two renderers and their GPU processes share 2 cores). This is the steadier estimate of what the extension costs the CRM's main thread, and the target counts as met only when both it and the TaskDuration ratio of the medians are within it (that ratio moves by several per cent, either way, from one bench run of the same build to the next).`,
         `Profiled run: V8 sampling profiler (200 µs) on one extra run with the extension, not in the medians; time of samples with a chrome-extension:// frame on the stack, over all non-idle samples. Style, layout and GC the extension causes are not attributed; the profiler's own overhead inflates both. Extension time by outermost named function: ${[...profiled.byCategory].sort((a, b) => b[1] - a[1]).map(([label, value]) => `${label} ${((value / profiled.extensionMs) * 100).toFixed(0)}%`).join(', ')}.`,
         'While the user navigates (here a navigation every round) the beacons are hidden and follow no anchor, and no session looks for re-rendered anchors; at each settle a new session finds the page\'s anchors and shows its beacons, so that work is in the figures. A round every frame is far faster than a person works.',
       ],
