@@ -16,7 +16,7 @@ import {
   type Platform,
   type ReferenceElement,
 } from '@floating-ui/dom';
-import { isShadowRoot } from '@/lib/crm/locate/composed';
+import { isShadowRoot, pathParent } from '@/lib/crm/locate/composed';
 
 export const VIEWPORT_PADDING = 8;
 
@@ -580,21 +580,16 @@ export function platformKeepingClippingAncestors(fixed?: { element: Element; wid
 /** Parent nodes up to the document, through slots and shadow hosts, as Floating UI walks them. */
 function composedParents(element: Element): Node[] {
   const parents: Node[] = [];
-  for (let node = composedParent(element); node !== null; node = composedParent(node)) parents.push(node);
+  for (let node = pathParent(element); node !== null; node = pathParent(node)) parents.push(node);
   return parents;
 }
 
 function sameParents(element: Element, parents: readonly Node[]): boolean {
   let i = 0;
-  for (let node = composedParent(element); node !== null; node = composedParent(node)) {
+  for (let node = pathParent(element); node !== null; node = pathParent(node)) {
     if (parents[i++] !== node) return false;
   }
   return i === parents.length;
-}
-
-function composedParent(node: Node): Node | null {
-  const parent = (node as Element).assignedSlot ?? node.parentNode;
-  return parent !== null && isShadowRoot(parent) ? parent.host : parent;
 }
 
 /** No anchor, or one no longer in the page. */

@@ -6,7 +6,7 @@
 import type { SupportContext } from '../api/support';
 import type { CrmContext } from '../crm/context';
 import { accessibleName, roleOf } from '../crm/locate/accessible-name';
-import { isShadowRoot } from '../crm/locate/composed';
+import { pathParent } from '../crm/locate/composed';
 import type { UserActions } from '../dom/user-actions';
 import { Trail, trimText } from './trail';
 
@@ -48,7 +48,7 @@ function clickedControl(event: Event, ignored: Element | null): Element | null {
   const target = event.target;
   if (isElement(target) && target.shadowRoot === null) {
     if (ignored !== null && ignored.contains(target)) return null;
-    return firstControl(composedAncestors(target));
+    return firstControl(pathFrom(target));
   }
   const path = event.composedPath();
   if (ignored !== null && path.includes(ignored)) return null;
@@ -56,12 +56,8 @@ function clickedControl(event: Event, ignored: Element | null): Element | null {
 }
 
 /** `element` and its ancestors in the order `composedPath()` has them, through open slots and shadow roots. */
-function* composedAncestors(element: Element): Generator<Node> {
-  for (let node: Node | null = element; node !== null; ) {
-    yield node;
-    const parent: Node | null = (node as Partial<Element>).assignedSlot ?? node.parentNode;
-    node = parent !== null && isShadowRoot(parent) ? parent.host : parent;
-  }
+function* pathFrom(element: Element): Generator<Node> {
+  for (let node: Node | null = element; node !== null; node = pathParent(node)) yield node;
 }
 
 /**

@@ -16,6 +16,15 @@ export function composedParent(el: Element): Element | null {
   return isShadowRoot(root) ? root.host : null;
 }
 
+/**
+ * The next node up an event's composed path (the flat tree): the slot a node is assigned to,
+ * else its parent, and the host for a shadow root. Floating UI walks ancestors the same way.
+ */
+export function pathParent(node: Node): Node | null {
+  const parent = (node as Partial<Element>).assignedSlot ?? node.parentNode;
+  return parent !== null && isShadowRoot(parent) ? parent.host : parent;
+}
+
 /** Like `el.closest(selector)`, continuing from the host of each shadow root on the way up. */
 export function closestComposed(el: Element, selector: string): Element | null {
   let node: Element | null = el;
