@@ -498,11 +498,13 @@ async function churnOnce({ page, cdp, withExtension }: ChurnTab, records: ChurnC
     // Polled with plain evaluations: `page.waitForFunction` installs Playwright's injected script
     // in the page, whose click listener then ran on every click of the churn in this tab only.
     const deadline = Date.now() + 10_000;
-    while (!(await evaluateInPage(page, visibleBeacons, title)).titled) {
+    let visible = await evaluateInPage(page, visibleBeacons, title);
+    while (!visible.titled) {
       if (Date.now() > deadline) throw new Error(`churn: the extension does not show "${title}" on the Account page before the interaction`);
       await page.waitForTimeout(50);
+      visible = await evaluateInPage(page, visibleBeacons, title);
     }
-    tipsBefore = (await evaluateInPage(page, visibleBeacons, title)).count;
+    tipsBefore = visible.count;
   }
   await page.waitForTimeout(200);
 
