@@ -94,6 +94,43 @@ describe('recordClicks', () => {
     expect(trail.list().map((crumb) => crumb.label)).toEqual(['Follow']);
   });
 
+  it('labels a control the page removed right after the click, from what it was', () => {
+    const { trail } = setUp('<div id="layout"><button id="cancel"><span>Cancel</span></button></div>');
+    const layout = document.getElementById('layout');
+    // Lightning re-renders the layout on Cancel: the button is gone before the labels are read.
+    layout?.addEventListener('click', () => layout.replaceChildren());
+    document.getElementById('cancel')?.click();
+    expect(document.getElementById('cancel')).toBeNull();
+    expect(trail.list().map((crumb) => crumb.label)).toEqual(['Cancel']);
+  });
+
+  it('never records a link typed into editable content, also once the editor is gone', () => {
+    const { trail } = setUp(`
+      <div id="editor" contenteditable="true"><p><a id="typed" href="https://example.com">Kari's notes</a></p></div>
+      <div contenteditable="true"><p contenteditable="false"><a id="fixed" href="/help">Help</a></p></div>`);
+    const editor = document.getElementById('editor');
+    editor?.addEventListener('click', () => editor.remove());
+    document.getElementById('typed')?.click();
+    document.getElementById('fixed')?.click();
+    expect(trail.list().map((crumb) => crumb.label)).toEqual(['Help']);
+  });
+
+  it('reads the labels of a burst of clicks when the page is idle, in order with navigations', () => {
+    document.body.innerHTML = '<button id="save">Save</button><a id="next" href="/next">Next</a>';
+    const idle: Array<() => void> = [];
+    const trail = new BreadcrumbTrail(() => at, (task) => idle.push(task));
+    const controller = new AbortController();
+    recordClicks(document, trail, { signal: controller.signal });
+    document.getElementById('save')?.click();
+    document.getElementById('next')?.click();
+    expect(idle).toHaveLength(1);
+    idle[0]?.();
+    trail.navigated(context);
+    document.getElementById('next')?.click();
+    expect(idle).toHaveLength(2);
+    expect(trail.list().map((crumb) => crumb.label)).toEqual(['Save', 'Next', 'record_view Account', 'Next']);
+  });
+
   it('stops when the signal aborts', () => {
     const { trail, controller } = setUp('<button id="b">Save</button>');
     controller.abort();

@@ -6,7 +6,7 @@
 import type { SupportContext } from '../api/support';
 import type { CrmContext } from '../crm/context';
 import { accessibleName, roleOf } from '../crm/locate/accessible-name';
-import { pathParent } from '../crm/locate/composed';
+import { closestComposed, composedParent, pathParent } from '../crm/locate/composed';
 import type { UserActions } from '../dom/user-actions';
 import { Trail, trimText } from './trail';
 
@@ -33,26 +33,33 @@ const TEXT_ENTRY = [...TEXT_ENTRY_TAGS, '[contenteditable=""]', '[contenteditabl
 const ELEMENT_NODE = 1;
 const isElement = (target: EventTarget | null | undefined): target is Element => (target as Partial<Node> | null | undefined)?.nodeType === ELEMENT_NODE;
 
+/** How many clicks wait for their labels at most; past that, they are labelled at once. */
+const PENDING_MAX = 20;
+/** An idle moment comes within this, or the labels are read anyway. */
+const IDLE_TIMEOUT_MS = 1000;
+
+/**
+ * A click heard on the CRM page, labelled later. `path` is the event's composed path when the
+ * target had an open shadow root (the click was inside it); otherwise the path is walked up from
+ * the target, which the document sees where the click happened.
+ */
+interface HeardClick {
+  at: number;
+  target: Element;
+  path: readonly EventTarget[] | null;
+  /** Where clicks are not the CRM's (Ombord's overlay), as it was at the click. */
+  ignored: Element | null;
+}
+
 /**
  * The labelled control a click went through first, or null when there is none, when the click
  * was in or on a text entry (a link in a rich-text field is what the user typed) or when it was
- * inside `ignored`. This runs on every click in the CRM, in a listener on the document.
- *
- * A target the document sees without an open shadow root is where the click happened (a closed
- * root's inside is not in the document's path either), and its composed ancestors are the rest
- * of the path: they are walked up to the control only. `composedPath()` would make every node of
- * the path, ~30 on a Lightning page and fresh after each re-render, for the extension's world:
- * ~10 µs a click. A target with an open shadow root had the click inside it: its path is built.
+ * inside `ignored`.
  */
-function clickedControl(event: Event, ignored: Element | null): Element | null {
-  const target = event.target;
-  if (isElement(target) && target.shadowRoot === null) {
-    if (ignored !== null && ignored.contains(target)) return null;
-    return firstControl(pathFrom(target));
-  }
-  const path = event.composedPath();
-  if (ignored !== null && path.includes(ignored)) return null;
-  return firstControl(path);
+function clickedControl({ target, path, ignored }: HeardClick): Element | null {
+  if (path !== null) return ignored !== null && path.includes(ignored) ? null : firstControl(path);
+  if (ignored !== null && ignored.contains(target)) return null;
+  return firstControl(pathFrom(target));
 }
 
 /** `element` and its ancestors in the order `composedPath()` has them, through open slots and shadow roots. */
@@ -72,32 +79,79 @@ function firstControl(path: Iterable<EventTarget>): Element | null {
     const role = element.getAttribute('role');
     if (role !== null && TEXT_ENTRY_ROLES.has(role)) return null;
     if (name === 'button' || name === 'summary' || (name === 'a' && element.hasAttribute('href')) || (role !== null && LABELLED_ROLES.has(role))) {
-      // Editable content is inherited: the control's own flag says whether an ancestor set it.
-      if ((element as Partial<HTMLElement>).isContentEditable === true || element.parentElement?.closest(TEXT_ENTRY_AROUND) != null) return null;
-      return element;
+      if (isEditable(element)) return null;
+      const parent = composedParent(element);
+      return parent !== null && closestComposed(parent, TEXT_ENTRY_AROUND) !== null ? null : element;
     }
   }
   return null;
 }
 
+/**
+ * Whether the control is editable content. A control the page removed after the click (Lightning
+ * re-renders on most actions) has no style any more, so `isContentEditable` says false there:
+ * the nearest `contenteditable` attribute around it, across shadow roots, decides as well.
+ */
+function isEditable(element: Element): boolean {
+  if (element.isConnected && (element as Partial<HTMLElement>).isContentEditable === true) return true;
+  const nearest = closestComposed(element, '[contenteditable]');
+  return nearest !== null && nearest.getAttribute('contenteditable')?.toLowerCase() !== 'false';
+}
+
+/** Runs `task` when the page is idle (soon after a burst of clicks), or within a second anyway. */
+function whenIdle(task: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: IDLE_TIMEOUT_MS });
+  else setTimeout(task, 0);
+}
+
 export class BreadcrumbTrail {
   // Kept as they came and written out only for a help request: clicks are the CRM's busiest moments.
-  private readonly trail = new Trail<{ at: Date; kind: Breadcrumb['kind']; label: string }>();
+  private readonly trail = new Trail<{ at: number; kind: Breadcrumb['kind']; label: string }>();
+  /** Clicks not labelled yet, oldest first. */
+  private pending: HeardClick[] = [];
 
-  constructor(private readonly now: () => Date) {}
+  constructor(
+    private readonly now: () => Date,
+    private readonly schedule: (task: () => void) => void = whenIdle,
+  ) {}
 
   /** A navigation: `record_view Account`. */
   navigated(context: CrmContext): void {
+    this.labelPending();
     const label = context.object === null ? context.pageType : `${context.pageType} ${context.object}`;
-    this.trail.add({ at: this.now(), kind: 'navigation', label });
+    this.trail.add({ at: this.now().getTime(), kind: 'navigation', label });
   }
 
   clicked(label: string): void {
-    this.trail.add({ at: this.now(), kind: 'click', label });
+    this.labelPending();
+    this.trail.add({ at: this.now().getTime(), kind: 'click', label });
+  }
+
+  /**
+   * A click somewhere on the page, labelled when the page is next idle: in the click itself, the
+   * extension takes only the element, and the labels of a burst of clicks are then read in one
+   * go, far cheaper per click (bench (b), DOM churn: ~4× less of the CRM's time per click).
+   */
+  heard(click: HeardClick): void {
+    this.pending.push(click);
+    if (this.pending.length === 1) this.schedule(() => this.labelPending());
+    else if (this.pending.length >= PENDING_MAX) this.labelPending();
   }
 
   list(): Breadcrumb[] {
-    return this.trail.list().map(({ at, kind, label }) => ({ at: at.toISOString(), kind, label: trimText(label, LABEL_MAX) }));
+    this.labelPending();
+    return this.trail.list().map(({ at, kind, label }) => ({ at: new Date(at).toISOString(), kind, label: trimText(label, LABEL_MAX) }));
+  }
+
+  private labelPending(): void {
+    if (this.pending.length === 0) return;
+    const clicks = this.pending;
+    this.pending = [];
+    for (const click of clicks) {
+      const control = clickedControl(click);
+      const label = control === null ? '' : accessibleLabel(control);
+      if (label !== '') this.trail.add({ at: click.at, kind: 'click', label });
+    }
   }
 }
 
@@ -105,6 +159,11 @@ export class BreadcrumbTrail {
  * Records clicks on labelled controls anywhere in the CRM page (the page's `UserActions`) until
  * `signal` aborts. `ignoreWithin` says where clicks are not the CRM's (Ombord's own overlay): an
  * element whose clicks, its own and its content's, are not recorded.
+ *
+ * This runs on every click in the CRM. A target the document sees without an open shadow root is
+ * where the click happened (a closed root's inside is not in the document's path either), and its
+ * composed ancestors are the rest of the path: `composedPath()`, ~30 nodes on a Lightning page
+ * made for the extension's world, is taken only for a target with an open shadow root.
  */
 export function recordClicks(
   actions: UserActions,
@@ -114,9 +173,10 @@ export function recordClicks(
   actions.addEventListener(
     'click',
     (event) => {
-      const control = clickedControl(event, ignoreWithin());
-      const label = control === null ? '' : accessibleLabel(control);
-      if (label !== '') trail.clicked(label);
+      const target = event.target;
+      const ignored = ignoreWithin();
+      if (!isElement(target) || target === ignored) return;
+      trail.heard({ at: Date.now(), target, path: target.shadowRoot === null ? null : event.composedPath(), ignored });
     },
     { signal },
   );
