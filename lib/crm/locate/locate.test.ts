@@ -527,6 +527,28 @@ describe('remembered elements and batches', () => {
     expect(found(findAnchorNow(phone, options()))).toBe(byId('phone-b'));
   });
 
+  it('remembers the anchor on each cached page: switching back needs no walk of the page', () => {
+    page(`<div class="windowViewMode-normal active" id="a"><records-lwc-detail-panel id="host-a"></records-lwc-detail-panel></div>
+          <div class="windowViewMode-normal" id="b"><records-lwc-detail-panel id="host-b"></records-lwc-detail-panel></div>`);
+    const rootA = attach(byId('host-a') as Element, 'closed', sfField('Account', 'Phone', 'Phone', 'phone'));
+    const rootB = attach(byId('host-b') as Element, 'closed', sfField('Account', 'Phone', 'Phone', 'phone'));
+    const walked = vi.fn(shadowRootOf);
+    const phone = target({ kind: 'salesforceField', object: 'Account', field: 'Phone' });
+    const show = (active: 'a' | 'b') => {
+      byId(active === 'a' ? 'b' : 'a')?.classList.remove('active');
+      byId(active)?.classList.add('active');
+    };
+    expect(found(findAnchorNow(phone, options({ shadowRootOf: walked })))).toBe(byId('phone', rootA));
+    show('b');
+    expect(found(findAnchorNow(phone, options({ shadowRootOf: walked })))).toBe(byId('phone', rootB));
+    walked.mockClear();
+    for (const active of ['a', 'b', 'a'] as const) {
+      show(active);
+      expect(found(findAnchorNow(phone, options({ shadowRootOf: walked })))).toBe(byId('phone', active === 'a' ? rootA : rootB));
+    }
+    expect(walked).not.toHaveBeenCalled();
+  });
+
   it('resolves many targets in one pass', () => {
     page(`${sfField('Account', 'Phone', 'Phone', 'phone')}${sfField('Account', 'Fax', 'Fax', 'fax')}`);
     const results = findAnchorsNow(

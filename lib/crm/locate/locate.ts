@@ -77,7 +77,12 @@ const OBSERVED_ATTRIBUTES = [
   'field-label', 'role', 'aria-label', 'aria-labelledby', 'title', 'for', 'id', 'type', 'href',
 ];
 
-/** The last element each strategy found, per document: re-checked in O(1) on the next locate. */
+/**
+ * An element a strategy found, per document: re-checked in O(1) on the next locate. A strategy
+ * keeps the last few, newest first: Lightning keeps the pages a user switches between cached,
+ * each with its own copy of the same anchor (a record page's Chatter publisher, a field shown on
+ * two records), and the one on the page shown again is then found without a walk of the page.
+ */
 interface Remembered {
   candidate: WeakRef<Element>;
   probe: number;
@@ -88,8 +93,10 @@ interface Remembered {
    */
   ancestors: WeakRef<Element>[];
 }
+/** How many elements a strategy remembers: about as many pages as Lightning keeps for a quick switch back. */
+const REMEMBERED_PER_STRATEGY = 4;
 // WeakRefs, so that a page Lightning has thrown away is not kept alive by our memory of it.
-const rememberedByDocument = new WeakMap<Document, Map<string, Remembered>>();
+const rememberedByDocument = new WeakMap<Document, Map<string, Remembered[]>>();
 
 const OUTCOME_RANK: Record<LocateOutcome, number> = {
   no_match: 0,
@@ -118,7 +125,7 @@ class Search {
   /** Whether cached, inactive Lightning pages are out of scope (not on Dynamics). */
   readonly lightningPages: boolean;
   private readonly shadowRootOf: ShadowRootOf;
-  private readonly remembered: Map<string, Remembered>;
+  private readonly remembered: Map<string, Remembered[]>;
   private index: TreeIndex | null = null;
   /** The open modal as of the last `refreshScope`: only what is inside it is in scope. */
   private modal: Element | null = null;
@@ -182,23 +189,24 @@ class Search {
   private find(compiled: CompiledStrategy): Element | LocateOutcome {
     if (compiled.probes === null) return 'invalid_selector';
     if (!this.applies(compiled)) return 'no_match';
-    const memory = this.remembered.get(compiled.key);
-    if (memory) {
+    const memories = this.remembered.get(compiled.key) ?? [];
+    for (const memory of memories) {
       const candidate = memory.candidate.deref();
       const probe = compiled.probes[memory.probe];
-      // The element found last time, if it still matches (an unrendered one, when accepted, is
-      // taken without looking for a rendered one: what the last search preferred).
+      // An element found before, if it still matches (an unrendered one, when accepted, is taken
+      // without looking for a rendered one: what the last search preferred).
       if (candidate?.isConnected && probe && candidate.matches(probe.selector)) {
         const anchor = probe.resolve ? probe.resolve(candidate) : candidate;
         if (anchor && this.accepts(scopeOf(anchor, this.lightningPages, this.modal))) return anchor;
       }
-      // Once the full index exists, it is as cheap as a local search.
-      const survivor = this.index ? null : this.nearestSurvivor(memory);
-      if (survivor) {
-        // Small enough to query directly; an attribute index would cost more than it saves.
-        const found = this.searchIn(subtreeRoots(survivor, this.shadowRootOf), null, compiled);
-        if (typeof found !== 'string') return found;
-      }
+    }
+    // Once the full index exists, it is as cheap as a local search.
+    for (const memory of this.index ? [] : memories) {
+      const survivor = this.nearestSurvivor(memory);
+      if (!survivor) continue;
+      // Small enough to query directly; an attribute index would cost more than it saves.
+      const found = this.searchIn(subtreeRoots(survivor, this.shadowRootOf), null, compiled);
+      if (typeof found !== 'string') return found;
     }
     const index = this.fullIndex();
     return this.searchIn(index.roots, index, compiled);
@@ -222,11 +230,13 @@ class Search {
   }
 
   private remember(compiled: CompiledStrategy, candidate: Element, probe: number): void {
-    this.remembered.set(compiled.key, {
-      candidate: new WeakRef(candidate),
-      probe,
-      ancestors: composedAncestors(candidate).map((ancestor) => new WeakRef(ancestor)),
+    const kept = (this.remembered.get(compiled.key) ?? []).filter((memory) => {
+      const other = memory.candidate.deref();
+      // One a re-render replaced is dropped here: its replacement is the one remembered now.
+      return other !== undefined && other !== candidate && other.isConnected;
     });
+    const memory = { candidate: new WeakRef(candidate), probe, ancestors: composedAncestors(candidate).map((ancestor) => new WeakRef(ancestor)) };
+    this.remembered.set(compiled.key, [memory, ...kept].slice(0, REMEMBERED_PER_STRATEGY));
   }
 
   private searchIn(roots: Iterable<SearchRoot>, index: TreeIndex | null, compiled: CompiledStrategy): Element | LocateOutcome {
