@@ -192,6 +192,17 @@ describe('shadow DOM', () => {
     expect(found(findAnchorNow(phone, options({ shadowRootOf: asked })))).toBeTruthy();
   });
 
+  it('tries only the first strategy when not piercing shadow roots: an earlier one may match inside one', () => {
+    page(`<div class="windowViewMode-normal active"><records-lwc-detail-panel id="host"></records-lwc-detail-panel>
+          <span class="test-id__field-label" id="label">Phone</span></div>`);
+    const root = attach(byId('host') as Element, 'closed', sfField('Account', 'Phone', 'Phone', 'phone'));
+    const phoneOrCss = target({ kind: 'dynamicsField', name: 'telephone1' }, { kind: 'salesforceField', object: 'Account', field: 'Phone' }, { kind: 'css', selector: '#label' });
+    const light = findAnchorNow(phoneOrCss, options({ crm: 'salesforce', pierceShadowRoots: false }));
+    // The Dynamics strategy cannot apply here; the field's is the first that can, and it is in a shadow root.
+    expect(light).toMatchObject({ ok: false, tried: [{ outcome: 'no_match' }, { strategy: { kind: 'salesforceField' }, outcome: 'no_match' }] });
+    expect(found(findAnchorNow(phoneOrCss, options({ crm: 'salesforce' })))).toBe(byId('phone', root));
+  });
+
   it('pierces nested roots, open inside closed inside open', () => {
     page('<flexipage-tab2 id="outer"></flexipage-tab2>');
     const outer = attach(byId('outer') as Element, 'open', '<records-lwc-record-layout id="middle"></records-lwc-record-layout>');

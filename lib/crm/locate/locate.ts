@@ -26,7 +26,9 @@ export interface LocateOptions {
   /**
    * `false`: search only the document's own tree, not inside any shadow root. Finding shadow
    * roots means visiting every element of the page; this is the cheap first look when a page
-   * opens, before a full search for what it did not find.
+   * opens, before a full search for what it did not find. Only a target's first strategy that
+   * can apply is tried then: an earlier strategy that matches inside a shadow root comes before
+   * a later one that matches outside, so only the full search can take a later one.
    */
   pierceShadowRoots?: boolean;
   /**
@@ -125,6 +127,7 @@ class Search {
   /** Whether cached, inactive Lightning pages are out of scope (not on Dynamics). */
   readonly lightningPages: boolean;
   private readonly shadowRootOf: ShadowRootOf;
+  private readonly piercesShadowRoots: boolean;
   private readonly remembered: Map<string, Remembered[]>;
   private index: TreeIndex | null = null;
   /** The open modal as of the last `refreshScope`: only what is inside it is in scope. */
@@ -135,7 +138,8 @@ class Search {
     this.doc = options.document;
     this.crm = options.crm;
     this.lightningPages = options.crm !== 'dynamics';
-    this.shadowRootOf = options.pierceShadowRoots === false ? NO_SHADOW_ROOTS : (options.shadowRootOf ?? ((el) => el.shadowRoot));
+    this.piercesShadowRoots = options.pierceShadowRoots !== false;
+    this.shadowRootOf = this.piercesShadowRoots ? (options.shadowRootOf ?? ((el) => el.shadowRoot)) : NO_SHADOW_ROOTS;
     this.acceptUnrendered = options.acceptUnrendered === true;
     let remembered = rememberedByDocument.get(this.doc);
     if (!remembered) {
@@ -179,9 +183,11 @@ class Search {
     const { strategies } = target;
     for (let strategyIndex = 0; strategyIndex < strategies.length; strategyIndex++) {
       const strategy = strategies[strategyIndex] as AnchorStrategy;
-      const found = this.find(compileStrategy(strategy, this.doc));
+      const compiled = compileStrategy(strategy, this.doc);
+      const found = this.find(compiled);
       if (typeof found !== 'string') return { ok: true, element: found, strategyIndex, strategy };
       tried.push({ strategy, outcome: found });
+      if (!this.piercesShadowRoots && this.applies(compiled)) break;
     }
     return tried;
   }
