@@ -200,8 +200,8 @@ export class GuidanceSession {
     if (input.signal.aborted) return;
     input.signal.addEventListener('abort', () => this.dispose(), { once: true });
     this.guard(() => {
-      this.observe({ kind: 'visit', context: input.context });
-      this.apply();
+      // Recording a task the visit completes selects again; otherwise the selection above stands.
+      if (!this.observe({ kind: 'visit', context: input.context })) this.applySelection();
     });
     const reanchorTimer = setInterval(() => this.guard(() => this.reanchor()), REANCHOR_CHECK_MS);
     input.signal.addEventListener('abort', () => clearInterval(reanchorTimer), { once: true });
@@ -290,6 +290,11 @@ export class GuidanceSession {
     if (this.input.signal.aborted) return;
     this.progress = deriveProgressState([...this.input.progress.events()], this.input.ports.now());
     this.selection = this.select();
+    this.applySelection();
+  }
+
+  /** Brings tips, tour and view in line with the current selection. */
+  private applySelection(): void {
     this.syncTips();
     this.syncTour();
     this.publish();
@@ -647,8 +652,11 @@ export class GuidanceSession {
 
 
 
-  /** Records `checklist_item_done` for the tasks an activity completes that are not done yet. */
-  private observe(activity: ObservedActivity, onlyPack?: string): void {
+  /**
+   * Records `checklist_item_done` for the tasks an activity completes that are not done yet;
+   * true when it recorded any (and so selected again).
+   */
+  private observe(activity: ObservedActivity, onlyPack?: string): boolean {
     const done: NewProgressEvent[] = [];
     for (const view of this.selection.checklists) {
       if (onlyPack !== undefined && view.packId !== onlyPack) continue;
@@ -658,6 +666,7 @@ export class GuidanceSession {
       }
     }
     this.record(done);
+    return done.length > 0;
   }
 
   private reportMissing(placed: PlacedItem<GuideItem>, stepId: string | undefined, result: LocateResult, waitedMs: number): void {
