@@ -166,6 +166,32 @@ describe('BeaconLayer with BeaconCards', () => {
     await waitFor(() => expect(other()?.style.visibility).toBe(''));
   });
 
+  it('measures the anchors of the dots shown together only after every dot is shown', () => {
+    const { layer, tip } = renderBeacon();
+    act(() => layer.pause());
+    const anchors = ['One', 'Two', 'Three'].map((name) => {
+      const anchor = document.createElement('button');
+      anchor.textContent = name;
+      document.body.append(anchor);
+      return anchor;
+    });
+    act(() => layer.sync(anchors.map((anchor, i) => ({ ...tip, key: `test-pack/${i}`, title: `Tip ${i}`, anchor }))));
+    // What each dot looked like when an anchor was first measured: a write after a measuring makes
+    // the next one recalculate style and layout again.
+    const seen: string[][] = [];
+    for (const anchor of anchors) {
+      const measure = anchor.getClientRects.bind(anchor);
+      anchor.getClientRects = () => {
+        seen.push([...document.querySelectorAll<HTMLElement>('.ob-beacon')].map((dot) => `${dot.hidden ? 'hidden' : 'shown'} ${dot.style.visibility}`));
+        return measure();
+      };
+    }
+    act(() => layer.resume());
+    expect(seen.length).toBeGreaterThanOrEqual(anchors.length);
+    // All three shown, each invisible until its first position is written.
+    expect(seen[0]).toEqual(anchors.map(() => 'shown hidden'));
+  });
+
   it('follows a new anchor with its card still open, and goes with its tip', async () => {
     const user = userEvent.setup();
     const { layer, tip } = renderBeacon();

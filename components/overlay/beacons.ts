@@ -74,6 +74,8 @@ export class BeaconLayer {
   private openBeacons: readonly OpenBeacon[] = [];
   /** While the user navigates: every dot hidden, no anchor followed (`pause`). */
   private paused = false;
+  /** Dots shown by the change under way, pinned once all of its DOM writes are done (`pinShown`). */
+  private toPin: Array<{ entry: Entry; measureNow: boolean }> = [];
 
   constructor(
     /** An element of the overlay's shadow root that holds only the beacons. */
@@ -95,6 +97,7 @@ export class BeaconLayer {
       if (entry === undefined) this.add(tip);
       else if (entry.tip !== tip) this.update(entry, tip);
     }
+    this.pinShown();
     this.publish();
   }
 
@@ -151,6 +154,7 @@ export class BeaconLayer {
     if (!this.paused) return;
     this.paused = false;
     for (const entry of this.entries.values()) this.show(entry, entry.tip, { measureNow: !entry.placed });
+    this.pinShown();
   }
 
   /** Removes every beacon (the page was left, or the extension updated). */
@@ -222,23 +226,38 @@ export class BeaconLayer {
     entry.beacon.setAttribute('aria-label', this.options.t('overlayBeaconLabel', tip.title));
     const gone = this.paused || isAnchorGone(tip.anchor);
     entry.beacon.hidden = gone;
-    if (!gone) {
-      // Shown again (hidden while the user navigated, or moved to a re-rendered anchor): a dot
-      // shown anew would start its pulse over.
-      if (entry.placed) entry.beacon.classList.add('ob-beacon--settled');
-      entry.placed = true;
+    entry.unpin = () => undefined;
+    if (gone) return;
+    // Shown again (hidden while the user navigated, or moved to a re-rendered anchor): a dot
+    // shown anew would start its pulse over.
+    if (entry.placed) entry.beacon.classList.add('ob-beacon--settled');
+    entry.placed = true;
+    // Invisible but measurable until its first position (what `pinToAnchor` would write first).
+    entry.beacon.style.visibility = 'hidden';
+    this.toPin.push({ entry, measureNow });
+  }
+
+  /**
+   * Pins the dots the change under way showed, after all of its DOM writes. A new dot measures
+   * its anchor at once; with the next dot's writes in between, each measuring recalculated style
+   * and layout again (at each settle of bench (b), one forced recalculation per dot).
+   */
+  private pinShown(): void {
+    const shown = this.toPin;
+    this.toPin = [];
+    for (const { entry, measureNow } of shown) {
+      // Still this tip's dot, and still to be shown.
+      if (this.paused || this.entries.get(entry.tip.key) !== entry || entry.beacon.hidden) continue;
+      entry.unpin = pinToAnchor(
+        entry.tip.anchor,
+        entry.beacon,
+        BEACON_PLACEMENT,
+        (clipped) => {
+          if (clipped && entry.open !== null) this.close(entry.tip.key, { refocus: false });
+        },
+        { measureNow },
+      );
     }
-    entry.unpin = gone
-      ? () => undefined
-      : pinToAnchor(
-          tip.anchor,
-          entry.beacon,
-          BEACON_PLACEMENT,
-          (clipped) => {
-            if (clipped && entry.open !== null) this.close(entry.tip.key, { refocus: false });
-          },
-          { measureNow },
-        );
   }
 
   private remove(key: string, entry: Entry): void {

@@ -65,7 +65,8 @@ export function pinToAnchor(
   let written: string | null = null;
   /** What the last position was computed from: while all of it holds, the position holds too. */
   let basis: PositionBasis | null = null;
-  element.style.visibility = 'hidden';
+  // A write that changes nothing is skipped: the caller may have hidden it with other writes.
+  if (element.style.visibility !== 'hidden') element.style.visibility = 'hidden';
   // Writes what is latest when it runs: a write that waits for the frame does not lose a position
   // computed before it to a later update that found the same position (and so had none to write).
   const write = (): void => {
