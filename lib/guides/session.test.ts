@@ -189,6 +189,28 @@ describe('GuidanceSession', () => {
     expect(stored.filter((event) => event.type === 'anchor_missing' && event.itemId === 'phone-tip')).toHaveLength(0);
   });
 
+  it('shows the tips a shadow-root search finds together in one view', async () => {
+    const tip = (id: string, name: string) => ({
+      id,
+      kind: 'tip',
+      targeting: { crm: 'salesforce', where: { pageTypes: ['record_view'], objects: ['Account'] } },
+      anchor: field('Account', name),
+      title: en(id),
+      body: en(id),
+    });
+    const twoTips = ContentPackSchema.parse({ schemaVersion: 1, id: 'two', version: 1, name: en('Two'), defaultLocale: 'en', items: [tip('phone', 'Phone'), tip('fax', 'Fax')] });
+    const host = document.createElement('records-lwc-detail-panel');
+    document.querySelector('.windowViewMode-normal')?.append(host);
+    host.attachShadow({ mode: 'open' }).innerHTML = ['Phone', 'Fax'].map((name) => `<div data-target-selection-name="sfdc:RecordField.Account.${name}"></div>`).join('');
+    document.querySelector('records-record-layout-item[field-label="Phone"]')?.remove();
+    const session = open(undefined, undefined, [twoTips]);
+    const views: number[] = [];
+    session.subscribe(() => views.push(session.getView().tips.length));
+    await settle();
+    // Each view shows its new dots, and each new dot measures its anchor: one view for both.
+    expect(views).toEqual([2]);
+  });
+
   it('records a visit task, an adoption once per visit, and the minutes saved this week', async () => {
     const session = open();
     await settle();

@@ -190,6 +190,7 @@ export class GuidanceSession {
   private heard: Heard[] = [];
   /** The last event handled: one heard on two anchors (nested) counts once. */
   private lastEvent: Event | null = null;
+  private tipsPublishQueued = false;
 
   constructor(input: GuidanceSessionInput) {
     this.input = input;
@@ -383,7 +384,7 @@ export class GuidanceSession {
             this.syncListening();
           } else if (result.ok) {
             tip.anchor = result.element;
-            this.publishTips();
+            this.publishTipsSoon();
           } else if (result.reason === 'not_found' && reportMissing && !adoption) {
             this.reportMissing(tip.placed, undefined, result, TIP_ANCHOR_TIMEOUT_MS);
           }
@@ -729,6 +730,20 @@ export class GuidanceSession {
    * Only tips' anchors changed (found, or replaced by a re-render): the rest of the view, and so
    * `getPanels`, stays the same object. Lightning replaces anchors all the time.
    */
+  /**
+   * `publishTips` once the results that come in one go (a search's first pass settles every
+   * target it finds at once) are all in: each publish shows its new dots, and each dot shown
+   * measures its anchor, so one publish per found anchor cost a style and layout pass per dot.
+   */
+  private publishTipsSoon(): void {
+    if (this.tipsPublishQueued) return;
+    this.tipsPublishQueued = true;
+    queueMicrotask(() => {
+      this.tipsPublishQueued = false;
+      this.guard(() => this.publishTips());
+    });
+  }
+
   private publishTips(): void {
     if (this.input.signal.aborted) return;
     this.view = { ...this.view, tips: this.buildTips() };
