@@ -60,7 +60,7 @@ interface Entry {
   /** Stops following the anchor and the dot's listeners. */
   stop: AbortController;
   unpin: () => void;
-  /** Whether the dot was ever placed: one placed again (after a pause) waits for the next layout. */
+  /** Whether the dot was ever shown: one shown again (after a pause, on a new anchor) does not pulse again. */
   placed: boolean;
 }
 
@@ -149,11 +149,15 @@ export class BeaconLayer {
     }
   }
 
-  /** Shows the dots again after `pause`, each pinned to its tip's anchor of now. */
+  /**
+   * Shows the dots again after `pause`, each pinned to its tip's anchor of now and placed after
+   * the next layout, in the frame that shows them: the navigation has just changed the page, and
+   * measuring at once would lay it out an extra time (bench (b), at each settle).
+   */
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
-    for (const entry of this.entries.values()) this.show(entry, entry.tip, { measureNow: !entry.placed });
+    for (const entry of this.entries.values()) this.show(entry, entry.tip, { measureNow: false });
     this.pinShown();
   }
 
