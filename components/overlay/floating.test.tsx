@@ -174,6 +174,23 @@ describe('pinToAnchor writing before the frame', () => {
     await nextFrame();
     expect(beacon().style.transform).toBe('translate(368px, 188px)');
   });
+
+  it('asks for a frame for a new pin when a stopped pin\'s write is still waiting for one', async () => {
+    const first = await pinnedBeacon();
+    moveAnchors({ x: 300, y: 200 });
+    act(() => window.dispatchEvent(new Event('scroll')));
+    // Asked for, and never run: the page was left before its next frame.
+    await waitFor(() => expect(vi.mocked(window.requestAnimationFrame)).toHaveBeenCalled());
+    clearBeacons();
+    vi.mocked(window.requestAnimationFrame).mockRestore();
+    expect(first.beacon()).toBeNull();
+
+    const second = await pinnedBeacon();
+    moveAnchors({ x: 140, y: 120 });
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await second.nextFrame();
+    expect(second.beacon().style.transform).toBe('translate(208px, 108px)');
+  });
 });
 
 /**

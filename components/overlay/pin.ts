@@ -116,6 +116,8 @@ export function pinToAnchor(
   return () => {
     stopped = true;
     stop();
+    // A stopped pin writes nothing: its write does not hold the next pin's back from a frame.
+    if (writesBeforeFrame.get(element) === write) writesBeforeFrame.delete(element);
   };
 }
 
