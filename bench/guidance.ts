@@ -538,7 +538,7 @@ interface ProfileNode {
 
 /** Where the extension's sampled time goes, by the outermost extension function with a known name. */
 const PROFILE_CATEGORIES: ReadonlyArray<{ label: string; names: ReadonlySet<string> }> = [
-  { label: 'click/input handlers', names: new Set(['onUserAction', 'onInput']) },
+  { label: 'click/input handlers (breadcrumbs included)', names: new Set(['onUserAction', 'onInput', 'heard', 'labelPending']) },
   { label: 'new session on navigation', names: new Set(['onChange', 'report']) },
   { label: 'anchor locating (waiting observers)', names: new Set(['addSubtree', 'attempt', 'searchIn']) },
 ];
