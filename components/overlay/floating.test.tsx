@@ -175,6 +175,22 @@ describe('pinToAnchor writing before the frame', () => {
     expect(beacon().style.transform).toBe('translate(368px, 188px)');
   });
 
+  it('asks for no frame when an update finds the beacon where it is', async () => {
+    const { beacon, nextFrame } = await pinnedBeacon();
+    const frames = vi.mocked(window.requestAnimationFrame);
+    // Writes asked for before the spy (the anchor's first size report) are done by then.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    frames.mockClear();
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Nothing to write: a frame asked for would be one more for the page to draw.
+    expect(frames).not.toHaveBeenCalled();
+    moveAnchors({ x: 300, y: 200 });
+    act(() => window.dispatchEvent(new Event('scroll')));
+    await nextFrame();
+    expect(beacon().style.transform).toBe('translate(368px, 188px)');
+  });
+
   it('asks for a frame for a new pin when a stopped pin\'s write is still waiting for one', async () => {
     const first = await pinnedBeacon();
     moveAnchors({ x: 300, y: 200 });

@@ -83,7 +83,9 @@ export function pinToAnchor(
     const changed = nowClipped !== clipped;
     clipped = nowClipped;
     if (first) write();
-    else writeBeforeNextFrame(element, write);
+    // Nothing to write (an update that found the element where it is): asking for a frame anyway
+    // would make the page draw one more (bench (b): one a settle, after the dots' first positions).
+    else if (changed || transform !== written) writeBeforeNextFrame(element, write);
     if (changed) onClippedChange(nowClipped);
   };
   const update = (): void => {
