@@ -127,7 +127,6 @@ class Search {
   /** Whether cached, inactive Lightning pages are out of scope (not on Dynamics). */
   readonly lightningPages: boolean;
   private readonly shadowRootOf: ShadowRootOf;
-  private readonly piercesShadowRoots: boolean;
   private readonly remembered: Map<string, Remembered[]>;
   private index: TreeIndex | null = null;
   /** The open modal as of the last `refreshScope`: only what is inside it is in scope. */
@@ -138,8 +137,7 @@ class Search {
     this.doc = options.document;
     this.crm = options.crm;
     this.lightningPages = options.crm !== 'dynamics';
-    this.piercesShadowRoots = options.pierceShadowRoots !== false;
-    this.shadowRootOf = this.piercesShadowRoots ? (options.shadowRootOf ?? ((el) => el.shadowRoot)) : NO_SHADOW_ROOTS;
+    this.shadowRootOf = options.pierceShadowRoots === false ? NO_SHADOW_ROOTS : (options.shadowRootOf ?? ((el) => el.shadowRoot));
     this.acceptUnrendered = options.acceptUnrendered === true;
     let remembered = rememberedByDocument.get(this.doc);
     if (!remembered) {
@@ -187,7 +185,7 @@ class Search {
       const found = this.find(compiled);
       if (typeof found !== 'string') return { ok: true, element: found, strategyIndex, strategy };
       tried.push({ strategy, outcome: found });
-      if (!this.piercesShadowRoots && this.applies(compiled)) break;
+      if (this.shadowRootOf === NO_SHADOW_ROOTS && this.applies(compiled)) break;
     }
     return tried;
   }
