@@ -19,6 +19,7 @@ import { watchCrmContext, type CrmContextWatch } from '@/lib/crm/watch';
 import { liftToTopLayer, modalDialogAround, placeHost } from '@/lib/dom/top-layer';
 import { shadowRootOf } from '@/lib/dom/shadow-root';
 import { listenForUserActions } from '@/lib/dom/user-actions';
+import { CurrentSession } from '@/lib/guides/current-session';
 import { askGuidanceEarly, takeSharedEarlyGuidance } from '@/lib/guides/early';
 import { GuidanceSession } from '@/lib/guides/session';
 import type { Translate } from '@/lib/i18n';
@@ -248,12 +249,16 @@ export default defineContentScript({
         requestAnimationFrame(() => setTimeout(callback, 0));
       };
       let latestApp: OverlayAppProps | null = null;
+      let renderedApp: OverlayAppProps | null = null;
       let reactRequested = false;
       const renderApp = (props: OverlayAppProps | null): void => {
         latestApp = props;
         const parts = ui.mounted;
         if (parts === undefined || parts === null) return;
         if (parts.react !== null) {
+          // The same parts as drawn: the session holder tells React itself what changed.
+          if (sameAppProps(renderedApp, latestApp)) return;
+          renderedApp = latestApp;
           parts.react.render(latestApp);
           return;
         }
@@ -264,6 +269,7 @@ export default defineContentScript({
             ({ mountOverlayApp }) => {
               if (!ctx.isValid || ui.mounted !== parts) return;
               parts.react = mountOverlayApp(parts.app);
+              renderedApp = latestApp;
               parts.react.render(latestApp);
             },
             (error: unknown) => console.error('[Ombord] could not load the overlay', error),
@@ -271,12 +277,15 @@ export default defineContentScript({
         });
       };
 
+      // What the panels draw, from one page's session to the next.
+      const panelsSession = new CurrentSession();
       const show = (context: CrmContext | null, signal: AbortSignal): void => {
         session = null;
         activeSession = null;
         const parts = ui.mounted;
         if (context === null || !parts) {
           parts?.beacons.clear();
+          panelsSession.switchTo(null);
           renderApp(null);
           return;
         }
@@ -308,7 +317,8 @@ export default defineContentScript({
         });
         signal.addEventListener('abort', unsubscribe, { once: true });
         parts.beacons.sync(current.getView().tips);
-        renderApp({ session: current, beacons: parts.beacons, help, requests: myRequests, t });
+        panelsSession.switchTo(current);
+        renderApp({ session: panelsSession, beacons: parts.beacons, help, requests: myRequests, t });
       };
       return {
         show,
@@ -348,6 +358,13 @@ interface OverlayParts {
   /** React's container. */
   app: HTMLElement;
   react: { render(props: OverlayAppProps | null): void; unmount(): void } | null;
+}
+
+/** Whether two renders of the app get the same objects (React would draw the same). */
+function sameAppProps(a: OverlayAppProps | null, b: OverlayAppProps | null): boolean {
+  if (a === null || b === null) return a === b;
+  const keys = Object.keys(a) as Array<keyof OverlayAppProps>;
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.is(a[key], b[key]));
 }
 
 /** A message to the background, with its answer typed by the message map. */

@@ -2,8 +2,10 @@
 import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
+import { Profiler } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { GuidanceSession, OverlayView } from '@/lib/guides/session';
+import { CurrentSession, type OverlaySession } from '@/lib/guides/current-session';
+import type { GuidanceSession, OverlayPanels, OverlayView } from '@/lib/guides/session';
 import type { HelpRequests } from '@/lib/support/help';
 import { MyRequests, type MyRequestsPorts } from '@/lib/support/my-requests';
 import { supportView } from '@/lib/support/replies';
@@ -101,5 +103,46 @@ describe('OverlayApp with replies from support', () => {
     await user.click(within(panel).getByRole('button', { name: 'Where do I log a call? Answered 1 new' }));
     expect(screen.getByRole('dialog', { name: 'Your help request' })).toBeTruthy();
     await waitFor(() => expect(ports.seen).toHaveBeenCalledWith(ID));
+  });
+});
+
+describe('OverlayApp across pages', () => {
+  /** The panels of a page whose tours are `titles`, as a new session on that page gives them: new objects each time. */
+  function page(titles: string[], startTour = vi.fn()): OverlaySession {
+    const panels: OverlayPanels = {
+      tour: null,
+      announcement: null,
+      launcher: { minutesSavedThisWeek: 4, checklists: [], tours: titles.map((title) => ({ id: title.toLowerCase(), title, inProgress: false })) },
+    };
+    return { ...(session as unknown as OverlaySession), getPanels: () => panels, startTour };
+  }
+
+  it('draws nothing again for a page whose panels show the same, and the next page’s tours when they differ', async () => {
+    const user = userEvent.setup();
+    const { requests } = background();
+    await act(() => requests.reload());
+    const beacons = new BeaconLayer(document.body.appendChild(document.createElement('div')), { t: translate, onOpen: vi.fn() });
+    const current = new CurrentSession();
+    current.switchTo(page(['Update an account']));
+    const commits = vi.fn();
+    render(
+      <Profiler id="overlay" onRender={commits}>
+        <OverlayApp session={current} beacons={beacons} help={help} requests={requests} t={translate} />
+      </Profiler>,
+    );
+    await user.click(screen.getByRole('button', { name: 'Ombord guidance' }));
+    const panel = screen.getByRole('dialog', { name: 'Your guidance' });
+    const drawn = commits.mock.calls.length;
+
+    act(() => current.switchTo(page(['Update an account'])));
+    expect(commits).toHaveBeenCalledTimes(drawn);
+
+    const startTour = vi.fn();
+    act(() => current.switchTo(page(['Close a deal'], startTour)));
+    expect(commits.mock.calls.length).toBeGreaterThan(drawn);
+    // The launcher stayed open, now with this page's tour, which starts in this page's session.
+    expect(screen.getByRole('dialog', { name: 'Your guidance' })).toBe(panel);
+    await user.click(within(panel).getByRole('button', { name: 'Start Close a deal' }));
+    expect(startTour).toHaveBeenCalledWith('close a deal');
   });
 });

@@ -4,7 +4,7 @@
  * No decisions are made here.
  */
 import { Component, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { GuidanceSession } from '@/lib/guides/session';
+import type { OverlaySession } from '@/lib/guides/current-session';
 import type { Translate } from '@/lib/i18n';
 import type { HelpRequests } from '@/lib/support/help';
 import type { MyRequests } from '@/lib/support/my-requests';
@@ -19,7 +19,8 @@ import { STATUS_LABELS, SupportThreadDialog } from './SupportThreadDialog';
 import { TourPopover } from './TourPopover';
 
 export interface OverlayAppProps {
-  session: GuidanceSession;
+  /** The session of the page (the content script passes one `CurrentSession` across pages). */
+  session: OverlaySession;
   /** The tips' beacons, drawn without React; the app draws their open cards. */
   beacons: BeaconLayer;
   help: HelpRequests;
