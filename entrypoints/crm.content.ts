@@ -248,6 +248,24 @@ export default defineContentScript({
       const afterPaint = (callback: () => void): void => {
         requestAnimationFrame(() => setTimeout(callback, 0));
       };
+      // A session searches shadow roots for its tips' anchors once its first view is painted, so
+      // the tips found in the page's own tree show first (bench (a)). That holds for the first
+      // view of the page. A later session starts once a navigation inside the CRM has settled, on
+      // a page drawn a while ago: it searches at once, and all its dots show in one frame, where
+      // waiting drew a frame for the first ones and another for the rest (bench (b), per settle).
+      // At once means before the dots of the page left are shown again, in the same task: their
+      // writes would make the search's first look at styles recalculate them.
+      let firstViewPainted = false;
+      const afterFirstView = (callback: () => void): void => {
+        if (firstViewPainted) {
+          callback();
+          return;
+        }
+        afterPaint(() => {
+          firstViewPainted = true;
+          callback();
+        });
+      };
       let latestApp: OverlayAppProps | null = null;
       let renderedApp: OverlayAppProps | null = null;
       let reactRequested = false;
@@ -300,7 +318,7 @@ export default defineContentScript({
             locateAll: (targets, options, onResult) => locateAnchors(targets, { ...locateOptions(), ...options }, onResult),
             finder: () => anchorFinder(locateOptions()),
             locateInDocument: (targets) => findAnchorsNow(targets, { ...locateOptions(), pierceShadowRoots: false }),
-            afterPaint,
+            afterPaint: afterFirstView,
             navigating: () => contextWatch?.navigating() ?? false,
             events: userActions,
             now: () => new Date(),

@@ -7,7 +7,7 @@ import type { CrmContext } from '../crm/context';
 import { anchorFinder, findAnchorsNow, locateAnchor, locateAnchors } from '../crm/locate';
 import { ProgressEventLog } from '../progress/log';
 import { ContentPackSchema, type ContentPack } from './pack';
-import { GuidanceSession } from './session';
+import { GuidanceSession, type SessionPorts } from './session';
 
 const ACCOUNT = '0019000000B98deAAB';
 const OPPORTUNITY = '0065g00000Op2BbAAJ';
@@ -113,7 +113,7 @@ describe('GuidanceSession', () => {
   });
 
   let navigating = false;
-  function open(path = `/lightning/r/Account/${ACCOUNT}/view`, signal = leave.signal, packs: ContentPack[] = [pack]): GuidanceSession {
+  function open(path = `/lightning/r/Account/${ACCOUNT}/view`, signal = leave.signal, packs: ContentPack[] = [pack], ports: Partial<SessionPorts> = {}): GuidanceSession {
     return new GuidanceSession({
       packs,
       context: contextFor(path),
@@ -128,6 +128,7 @@ describe('GuidanceSession', () => {
         events: document,
         now: () => new Date(),
         navigating: () => navigating,
+        ...ports,
       },
     });
   }
@@ -209,6 +210,26 @@ describe('GuidanceSession', () => {
     await settle();
     // Each view shows its new dots, and each new dot measures its anchor: one view for both.
     expect(views).toEqual([2]);
+  });
+
+  it('shows the tips of the page’s tree and of its shadow roots in one view when the search runs at once', async () => {
+    const tip = (id: string, name: string) => ({
+      id,
+      kind: 'tip',
+      targeting: { crm: 'salesforce', where: { pageTypes: ['record_view'], objects: ['Account'] } },
+      anchor: field('Account', name),
+      title: en(id),
+      body: en(id),
+    });
+    const twoTips = ContentPackSchema.parse({ schemaVersion: 1, id: 'two', version: 1, name: en('Two'), defaultLocale: 'en', items: [tip('phone', 'Phone'), tip('fax', 'Fax')] });
+    const host = document.createElement('records-lwc-detail-panel');
+    document.querySelector('.windowViewMode-normal')?.append(host);
+    host.attachShadow({ mode: 'open' }).innerHTML = '<div data-target-selection-name="sfdc:RecordField.Account.Fax"></div>';
+    // A later page of the content script: it searches shadow roots at once, not after a paint.
+    const session = open(undefined, undefined, [twoTips], { afterPaint: (search) => search() });
+    // Both in the session's first view, the one the overlay shows when the session starts.
+    expect(session.getView().tips.map((shown) => shown.title).sort()).toEqual(['fax', 'phone']);
+    expect(session.getView().tips.find((shown) => shown.title === 'fax')?.anchor).toBe(host.shadowRoot?.firstElementChild);
   });
 
   it('records a visit task, an adoption once per visit, and the minutes saved this week', async () => {

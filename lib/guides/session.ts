@@ -53,8 +53,10 @@ export interface SessionPorts {
    */
   locateInDocument(targets: readonly AnchorTarget[]): LocateResult[];
   /**
-   * Runs `callback` once what the session shows now is on screen: the page's next frame, then a
-   * task (the content script: requestAnimationFrame, then setTimeout). Default: a task.
+   * Runs `callback` (the search of shadow roots for the tips' anchors) once what the session
+   * shows now is on screen. The content script waits for the page's next frame, then a task, in
+   * the first view of a page only: later sessions start on a page drawn a while ago, and run it
+   * at once, so their dots show in one frame. Default: a task.
    */
   afterPaint?(callback: () => void): void;
   /**
@@ -727,10 +729,6 @@ export class GuidanceSession {
   }
 
   /**
-   * Only tips' anchors changed (found, or replaced by a re-render): the rest of the view, and so
-   * `getPanels`, stays the same object. Lightning replaces anchors all the time.
-   */
-  /**
    * `publishTips` once the results that come in one go (a search's first pass settles every
    * target it finds at once) are all in: each publish shows its new dots, and each dot shown
    * measures its anchor, so one publish per found anchor cost a style and layout pass per dot.
@@ -744,6 +742,10 @@ export class GuidanceSession {
     });
   }
 
+  /**
+   * Only tips' anchors changed (found, or replaced by a re-render): the rest of the view, and so
+   * `getPanels`, stays the same object. Lightning replaces anchors all the time.
+   */
   private publishTips(): void {
     if (this.input.signal.aborted) return;
     this.view = { ...this.view, tips: this.buildTips() };
