@@ -2,7 +2,7 @@
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clearBeacons, renderBeacon, TestResizeObserver } from './testing';
+import { clearBeacons, createAnchor, renderBeacon, renderBeaconLayer, TestResizeObserver } from './testing';
 
 afterEach(() => {
   clearBeacons();
@@ -169,14 +169,10 @@ describe('BeaconLayer with BeaconCards', () => {
     await waitFor(() => expect(other()?.style.visibility).toBe(''));
   });
 
-  it('measures the anchors of the dots shown together only after every dot is shown', () => {
-    const { layer, tip } = renderBeacon();
-    const anchors = ['One', 'Two', 'Three'].map((name) => {
-      const anchor = document.createElement('button');
-      anchor.textContent = name;
-      document.body.append(anchor);
-      return anchor;
-    });
+  it('measures the anchors of the first view’s dots at once, only after every dot is shown', () => {
+    const { layer } = renderBeaconLayer();
+    const anchors = ['One', 'Two', 'Three'].map((name) => createAnchor(name));
+    const tip = { key: '', title: '', body: '', wiifm: undefined };
     // What each dot looked like when an anchor was first measured: a write after a measuring makes
     // the next one recalculate style and layout again.
     const seen: string[][] = [];
@@ -191,6 +187,22 @@ describe('BeaconLayer with BeaconCards', () => {
     expect(seen.length).toBeGreaterThanOrEqual(anchors.length);
     // All three shown, each invisible until its first position is written.
     expect(seen[0]).toEqual(anchors.map(() => 'shown hidden'));
+  });
+
+  it('places the new dots of a later view after the next layout, without measuring in the task', async () => {
+    const { layer, tip } = renderBeacon();
+    await waitFor(async () => expect((await beacon()).style.visibility).toBe(''));
+    const anchor = createAnchor('Next step');
+    const measured = vi.spyOn(anchor, 'getClientRects');
+    act(() => layer.sync([tip, { ...tip, key: 'test-pack/next-step', title: 'Next step', anchor }]));
+    const dot = document.querySelector<HTMLButtonElement>('.ob-beacon[aria-label="Tip: Next step"]');
+    expect(dot?.hidden).toBe(false);
+    expect(dot?.style.visibility).toBe('hidden');
+    expect(measured).not.toHaveBeenCalled();
+    // A new tip: it pulses, however it is placed.
+    expect(dot?.classList.contains('ob-beacon--settled')).toBe(false);
+    await waitFor(() => expect(dot?.style.visibility).toBe(''));
+    expect(dot?.style.transform).not.toBe('');
   });
 
   it('follows a new anchor with its card still open, and goes with its tip', async () => {

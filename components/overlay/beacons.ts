@@ -76,6 +76,8 @@ export class BeaconLayer {
   private paused = false;
   /** Dots shown by the change under way, pinned once all of its DOM writes are done (`pinShown`). */
   private toPin: Array<{ entry: Entry; measureNow: boolean }> = [];
+  /** Whether any dot was pinned in this page: only the first view's new dots measure at once. */
+  private pinnedAny = false;
 
   constructor(
     /** An element of the overlay's shadow root that holds only the beacons. */
@@ -202,7 +204,7 @@ export class BeaconLayer {
     this.entries.set(tip.key, entry);
     // In the overlay before it is pinned: Floating UI reads where it sits.
     this.container.append(group);
-    this.show(entry, tip, { measureNow: true });
+    this.show(entry, tip, { measureNow: !this.pinnedAny });
   }
 
   private update(entry: Entry, tip: TipView): void {
@@ -220,11 +222,14 @@ export class BeaconLayer {
   }
 
   /**
-   * Labels the dot and pins it to the tip's anchor; nothing shows while the anchor is gone. A
-   * new dot is placed at once, in the task that found its anchor, so it shows in the next frame;
-   * one moved to an anchor the CRM rendered anew is placed after the next layout, when measuring
-   * costs the page nothing (Lightning re-renders all the time). While paused, a dot stays hidden
-   * and unpinned.
+   * Labels the dot and pins it to the tip's anchor; nothing shows while the anchor is gone. The
+   * dots of the page's first view are placed at once, in the task that found their anchors (bench
+   * (a), time to the first tip). Any other is placed from its anchor's first size report, after
+   * the next layout and before that frame is painted, where measuring costs the page nothing:
+   * one moved to an anchor the CRM rendered anew (Lightning re-renders all the time), and the new
+   * ones of a later page, which show in the frame that shows the dots of that page shown again
+   * (measured at once, they cost a style and layout pass at every navigation: bench (b)). While
+   * paused, a dot stays hidden and unpinned.
    */
   private show(entry: Entry, tip: TipView, { measureNow }: { measureNow: boolean }): void {
     entry.beacon.setAttribute('aria-label', this.options.t('overlayBeaconLabel', tip.title));
@@ -252,6 +257,7 @@ export class BeaconLayer {
     for (const { entry, measureNow } of shown) {
       // Still this tip's dot, and still to be shown.
       if (this.paused || this.entries.get(entry.tip.key) !== entry || entry.beacon.hidden) continue;
+      this.pinnedAny = true;
       entry.unpin = pinToAnchor(
         entry.tip.anchor,
         entry.beacon,

@@ -111,6 +111,13 @@ export function renderBeacon(overrides: Partial<TipView> = {}) {
     ...overrides,
     anchor: overrides.anchor ?? createAnchor(),
   };
+  const rendered = renderBeaconLayer();
+  act(() => rendered.layer.sync([tip]));
+  return { ...rendered, tip };
+}
+
+/** A `BeaconLayer` and its `BeaconCards` with no dot yet: the page's first view is still to come. */
+export function renderBeaconLayer() {
   const dots = document.createElement('div');
   document.body.append(dots);
   const onOpen = vi.fn();
@@ -119,8 +126,7 @@ export function renderBeacon(overrides: Partial<TipView> = {}) {
   const layer = new BeaconLayer(dots, { t: translate, onOpen });
   layers.add(layer);
   render(createElement(BeaconCards, { beacons: layer, t: translate, onSnooze, onDontShowAgain }));
-  act(() => layer.sync([tip]));
-  return { layer, tip, onOpen, onSnooze, onDontShowAgain };
+  return { layer, onOpen, onSnooze, onDontShowAgain };
 }
 
 /** Stops the beacons `renderBeacon` made from following their anchors. */
