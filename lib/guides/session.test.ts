@@ -230,6 +230,12 @@ describe('GuidanceSession', () => {
     // Both in the session's first view, the one the overlay shows when the session starts.
     expect(session.getView().tips.map((shown) => shown.title).sort()).toEqual(['fax', 'phone']);
     expect(session.getView().tips.find((shown) => shown.title === 'fax')?.anchor).toBe(host.shadowRoot?.firstElementChild);
+    // The search's results, published once it settles, show nothing new: the overlay hears nothing.
+    const heard = vi.fn();
+    session.subscribe(heard);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(heard).not.toHaveBeenCalled();
   });
 
   it('records a visit task, an adoption once per visit, and the minutes saved this week', async () => {

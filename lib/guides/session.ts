@@ -748,8 +748,12 @@ export class GuidanceSession {
    */
   private publishTips(): void {
     if (this.input.signal.aborted) return;
-    this.view = { ...this.view, tips: this.buildTips() };
+    // Listening follows the adoption anchors too, which the view does not show.
     this.syncListening();
+    const tips = this.buildTips();
+    // The results were in the view already (a search that ran inside the session's start).
+    if (tips.length === this.view.tips.length && tips.every((tip, i) => tip === this.view.tips[i])) return;
+    this.view = { ...this.view, tips };
     for (const listener of this.listeners) listener();
   }
 
