@@ -86,6 +86,23 @@ const accountPage = `
     <input id="phone-input" name="Phone">
   </div>`;
 
+/** Two tips on Account fields, Phone and Fax, for where their anchors are found. */
+const phoneAndFaxTips: ContentPack = ContentPackSchema.parse({
+  schemaVersion: 1,
+  id: 'two',
+  version: 1,
+  name: en('Two'),
+  defaultLocale: 'en',
+  items: ['Phone', 'Fax'].map((name) => ({
+    id: name.toLowerCase(),
+    kind: 'tip',
+    targeting: { crm: 'salesforce', where: { pageTypes: ['record_view'], objects: ['Account'] } },
+    anchor: field('Account', name),
+    title: en(name.toLowerCase()),
+    body: en(name.toLowerCase()),
+  })),
+});
+
 function contextFor(path: string): CrmContext {
   const context = detectCrmContext(`https://acme.lightning.force.com${path}`);
   if (!context) throw new Error(`not a CRM page: ${path}`);
@@ -191,20 +208,11 @@ describe('GuidanceSession', () => {
   });
 
   it('shows the tips a shadow-root search finds together in one view', async () => {
-    const tip = (id: string, name: string) => ({
-      id,
-      kind: 'tip',
-      targeting: { crm: 'salesforce', where: { pageTypes: ['record_view'], objects: ['Account'] } },
-      anchor: field('Account', name),
-      title: en(id),
-      body: en(id),
-    });
-    const twoTips = ContentPackSchema.parse({ schemaVersion: 1, id: 'two', version: 1, name: en('Two'), defaultLocale: 'en', items: [tip('phone', 'Phone'), tip('fax', 'Fax')] });
     const host = document.createElement('records-lwc-detail-panel');
     document.querySelector('.windowViewMode-normal')?.append(host);
     host.attachShadow({ mode: 'open' }).innerHTML = ['Phone', 'Fax'].map((name) => `<div data-target-selection-name="sfdc:RecordField.Account.${name}"></div>`).join('');
     document.querySelector('records-record-layout-item[field-label="Phone"]')?.remove();
-    const session = open(undefined, undefined, [twoTips]);
+    const session = open(undefined, undefined, [phoneAndFaxTips]);
     const views: number[] = [];
     session.subscribe(() => views.push(session.getView().tips.length));
     await settle();
@@ -213,20 +221,11 @@ describe('GuidanceSession', () => {
   });
 
   it('shows the tips of the page’s tree and of its shadow roots in one view when the search runs at once', async () => {
-    const tip = (id: string, name: string) => ({
-      id,
-      kind: 'tip',
-      targeting: { crm: 'salesforce', where: { pageTypes: ['record_view'], objects: ['Account'] } },
-      anchor: field('Account', name),
-      title: en(id),
-      body: en(id),
-    });
-    const twoTips = ContentPackSchema.parse({ schemaVersion: 1, id: 'two', version: 1, name: en('Two'), defaultLocale: 'en', items: [tip('phone', 'Phone'), tip('fax', 'Fax')] });
     const host = document.createElement('records-lwc-detail-panel');
     document.querySelector('.windowViewMode-normal')?.append(host);
     host.attachShadow({ mode: 'open' }).innerHTML = '<div data-target-selection-name="sfdc:RecordField.Account.Fax"></div>';
     // A later page of the content script: it searches shadow roots at once, not after a paint.
-    const session = open(undefined, undefined, [twoTips], { afterPaint: (search) => search() });
+    const session = open(undefined, undefined, [phoneAndFaxTips], { afterPaint: (search) => search() });
     // Both in the session's first view, the one the overlay shows when the session starts.
     expect(session.getView().tips.map((shown) => shown.title).sort()).toEqual(['fax', 'phone']);
     expect(session.getView().tips.find((shown) => shown.title === 'fax')?.anchor).toBe(host.shadowRoot?.firstElementChild);
