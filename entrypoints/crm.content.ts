@@ -17,6 +17,7 @@ import {
 } from '@/lib/crm/locate';
 import { watchCrmContext, type CrmContextWatch } from '@/lib/crm/watch';
 import { liftToTopLayer, modalDialogAround, placeHost } from '@/lib/dom/top-layer';
+import { firstView } from '@/lib/dom/first-view';
 import { shadowRootOf } from '@/lib/dom/shadow-root';
 import { listenForUserActions } from '@/lib/dom/user-actions';
 import { CurrentSession } from '@/lib/guides/current-session';
@@ -248,24 +249,8 @@ export default defineContentScript({
       const afterPaint = (callback: () => void): void => {
         requestAnimationFrame(() => setTimeout(callback, 0));
       };
-      // A session searches shadow roots for its tips' anchors once its first view is painted, so
-      // the tips found in the page's own tree show first (bench (a)). That holds for the first
-      // view of the page. A later session starts once a navigation inside the CRM has settled, on
-      // a page drawn a while ago: it searches at once, and all its dots show in one frame, where
-      // waiting drew a frame for the first ones and another for the rest (bench (b), per settle).
-      // At once means before the dots of the page left are shown again, in the same task: their
-      // writes would make the search's first look at styles recalculate them.
-      let firstViewPainted = false;
-      const afterFirstView = (callback: () => void): void => {
-        if (firstViewPainted) {
-          callback();
-          return;
-        }
-        afterPaint(() => {
-          firstViewPainted = true;
-          callback();
-        });
-      };
+      // The shadow-root search of a session waits for the page's first view only (lib/dom/first-view.ts).
+      const pageView = firstView(afterPaint);
       let latestApp: OverlayAppProps | null = null;
       let renderedApp: OverlayAppProps | null = null;
       let reactRequested = false;
@@ -318,7 +303,7 @@ export default defineContentScript({
             locateAll: (targets, options, onResult) => locateAnchors(targets, { ...locateOptions(), ...options }, onResult),
             finder: () => anchorFinder(locateOptions()),
             locateInDocument: (targets) => findAnchorsNow(targets, { ...locateOptions(), pierceShadowRoots: false }),
-            afterPaint: afterFirstView,
+            afterPaint: (search) => pageView.run(search),
             navigating: () => contextWatch?.navigating() ?? false,
             events: userActions,
             now: () => new Date(),
@@ -335,6 +320,7 @@ export default defineContentScript({
         });
         signal.addEventListener('abort', unsubscribe, { once: true });
         parts.beacons.sync(current.getView().tips);
+        pageView.shown();
         panelsSession.switchTo(current);
         renderApp({ session: panelsSession, beacons: parts.beacons, help, requests: myRequests, t });
       };
