@@ -259,8 +259,8 @@ export default defineContentScript({
         const parts = ui.mounted;
         if (parts === undefined || parts === null) return;
         if (parts.react !== null) {
-          // The same parts as drawn: the session holder tells React itself what changed.
-          if (sameAppProps(renderedApp, latestApp)) return;
+          // Drawn already: the session holder tells React itself what changed.
+          if (renderedApp === latestApp) return;
           renderedApp = latestApp;
           parts.react.render(latestApp);
           return;
@@ -280,8 +280,9 @@ export default defineContentScript({
         });
       };
 
-      // What the panels draw, from one page's session to the next.
+      // What the panels draw, from one page's session to the next: the app's props stay the same.
       const panelsSession = new CurrentSession();
+      let appProps: OverlayAppProps | null = null;
       const show = (context: CrmContext | null, signal: AbortSignal): void => {
         session = null;
         activeSession = null;
@@ -322,7 +323,8 @@ export default defineContentScript({
         parts.beacons.sync(current.getView().tips);
         pageView.shown();
         panelsSession.switchTo(current);
-        renderApp({ session: panelsSession, beacons: parts.beacons, help, requests: myRequests, t });
+        appProps ??= { session: panelsSession, beacons: parts.beacons, help, requests: myRequests, t };
+        renderApp(appProps);
       };
       return {
         show,
@@ -362,13 +364,6 @@ interface OverlayParts {
   /** React's container. */
   app: HTMLElement;
   react: { render(props: OverlayAppProps | null): void; unmount(): void } | null;
-}
-
-/** Whether two renders of the app get the same objects (React would draw the same). */
-function sameAppProps(a: OverlayAppProps | null, b: OverlayAppProps | null): boolean {
-  if (a === null || b === null) return a === b;
-  const keys = Object.keys(a) as Array<keyof OverlayAppProps>;
-  return keys.length === Object.keys(b).length && keys.every((key) => Object.is(a[key], b[key]));
 }
 
 /** A message to the background, with its answer typed by the message map. */
