@@ -604,6 +604,21 @@ async function profiledShare(tab: ChurnTab, records: ChurnConfig['records'], rou
   return result;
 }
 
+/**
+ * Runs the browser with the extension and the one without, the first when `withFirst`: one after
+ * the other, or `together`, started in that order without waiting.
+ */
+async function inOrder<T>(
+  withFirst: boolean,
+  withTask: () => Promise<T>,
+  withoutTask: () => Promise<T>,
+  { together = false }: { together?: boolean } = {},
+): Promise<{ with: T; without: T }> {
+  const [first, second] = withFirst ? [withTask, withoutTask] : [withoutTask, withTask];
+  const [a, b] = together ? await Promise.all([first(), second()]) : [await first(), await second()];
+  return withFirst ? { with: a, without: b } : { with: b, without: a };
+}
+
 export async function runChurnBench(): Promise<BenchSection> {
   const accountTip = await chooseTip(ACCOUNT_URL, 'Account');
   const opportunityTip = await chooseTip(OPPORTUNITY_URL, 'Opportunity');
@@ -617,34 +632,26 @@ export async function runChurnBench(): Promise<BenchSection> {
     const concurrent: Array<{ with: ChurnRun; without: ChurnRun }> = [];
     let profiled: ProfiledShare | undefined;
     for (let block = 0; block < CHURN_BLOCKS; block++) {
+      // Kept as each is launched, so that one launched before the other failed is closed too.
       const browsers: { with?: BenchBrowser; without?: BenchBrowser } = {};
       try {
-        if (block % 2 === 0) {
-          browsers.with = await launch(server.port, true);
-          browsers.without = await launch(server.port, false);
-        } else {
-          browsers.without = await launch(server.port, false);
-          browsers.with = await launch(server.port, true);
-        }
-        const tabs = { with: await openChurnTab(browsers.with, true), without: await openChurnTab(browsers.without, false) };
+        const launched = await inOrder(
+          block % 2 === 0,
+          async () => (browsers.with = await launch(server.port, true)),
+          async () => (browsers.without = await launch(server.port, false)),
+        );
+        const tabs = { with: await openChurnTab(launched.with, true), without: await openChurnTab(launched.without, false) };
+        const churn = (tab: ChurnTab) => () => churnOnce(tab, records, CHURN_ROUNDS);
         // Which browser goes first alternates: the second run of a pair shares the machine with
         // whatever the first one left running (its GC, its compositor), and is slower for it.
         for (let run = 0; run < CHURN_RUNS_PER_BLOCK; run++) {
-          if ((block * CHURN_RUNS_PER_BLOCK + run) % 2 === 0) {
-            runs.with.push(await churnOnce(tabs.with, records, CHURN_ROUNDS));
-            runs.without.push(await churnOnce(tabs.without, records, CHURN_ROUNDS));
-          } else {
-            runs.without.push(await churnOnce(tabs.without, records, CHURN_ROUNDS));
-            runs.with.push(await churnOnce(tabs.with, records, CHURN_ROUNDS));
-          }
+          const pair = await inOrder((block * CHURN_RUNS_PER_BLOCK + run) % 2 === 0, churn(tabs.with), churn(tabs.without));
+          runs.with.push(pair.with);
+          runs.without.push(pair.without);
         }
+        // Which one is started first alternates here too.
         for (let pair = 0; pair < CHURN_CONCURRENT_PER_BLOCK; pair++) {
-          // Which one is started first alternates here too.
-          const [withRun, withoutRun] =
-            (block * CHURN_CONCURRENT_PER_BLOCK + pair) % 2 === 0
-              ? await Promise.all([churnOnce(tabs.with, records, CHURN_ROUNDS), churnOnce(tabs.without, records, CHURN_ROUNDS)])
-              : ([...(await Promise.all([churnOnce(tabs.without, records, CHURN_ROUNDS), churnOnce(tabs.with, records, CHURN_ROUNDS)]))].reverse() as [ChurnRun, ChurnRun]);
-          concurrent.push({ with: withRun, without: withoutRun });
+          concurrent.push(await inOrder((block * CHURN_CONCURRENT_PER_BLOCK + pair) % 2 === 0, churn(tabs.with), churn(tabs.without), { together: true }));
         }
         if (block === CHURN_BLOCKS - 1) profiled = await profiledShare(tabs.with, records, CHURN_PROFILED_ROUNDS);
       } finally {
