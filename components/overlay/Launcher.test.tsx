@@ -1,34 +1,33 @@
 // @vitest-environment happy-dom
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { act, cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Launcher, type LauncherProps } from './Launcher';
-import { translate } from './testing';
+import { Launcher, type LauncherContent, type LauncherProps } from './Launcher';
+import { launcherContent, translate } from './testing';
 
 afterEach(cleanup);
 
-function launcherProps(overrides: Partial<LauncherProps> = {}): LauncherProps {
-  return {
-    t: translate,
-    minutesSavedThisWeek: 34,
-    checklists: [
-      {
-        id: 'first-week',
-        title: 'Your first week',
-        tasks: [
-          { id: 'log-a-call', title: 'Log a call', done: true },
-          { id: 'update-stage', title: 'Move an opportunity to the next stage', done: false },
-        ],
-      },
-    ],
-    tours: [
-      { id: 'opportunity-basics', title: 'Opportunity basics', inProgress: false },
-      { id: 'forecasting', title: 'Forecasting', inProgress: true },
-    ],
-    onStartTour: vi.fn(),
-    ...overrides,
-  };
+const CONTENT: LauncherContent = {
+  minutesSavedThisWeek: 34,
+  checklists: [
+    {
+      id: 'first-week',
+      title: 'Your first week',
+      tasks: [
+        { id: 'log-a-call', title: 'Log a call', done: true },
+        { id: 'update-stage', title: 'Move an opportunity to the next stage', done: false },
+      ],
+    },
+  ],
+  tours: [
+    { id: 'opportunity-basics', title: 'Opportunity basics', inProgress: false },
+    { id: 'forecasting', title: 'Forecasting', inProgress: true },
+  ],
+};
+
+function launcherProps(overrides: Partial<LauncherProps> = {}, content: Partial<LauncherContent> = {}): LauncherProps {
+  return { t: translate, content: launcherContent({ ...CONTENT, ...content }), onStartTour: vi.fn(), ...overrides };
 }
 
 const launcherButton = () => screen.getByRole('button', { name: 'Ombord guidance' });
@@ -86,7 +85,7 @@ describe('Launcher', () => {
     [2.5, /^You saved 2[.,]5 minutes this week$/],
     [0, /^Use a tip to start saving time this week\.$/],
   ])('says %s minutes as %s', async (minutes, sentence) => {
-    const { panel } = await openPanel(launcherProps({ minutesSavedThisWeek: minutes }));
+    const { panel } = await openPanel(launcherProps({}, { minutesSavedThisWeek: minutes }));
     expect(within(panel).getByText(sentence)).toBeTruthy();
   });
 
@@ -111,8 +110,34 @@ describe('Launcher', () => {
     expect(document.activeElement).toBe(launcherButton());
   });
 
+  it('follows its content while the panel is open, and only then', async () => {
+    const listeners = new Set<() => void>();
+    let content = CONTENT;
+    const getLauncher = vi.fn(() => content);
+    const source = {
+      subscribe: (listener: () => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      getLauncher,
+    };
+    const { user, panel } = await openPanel(launcherProps({ content: source }));
+    expect(listeners.size).toBe(1);
+    content = { ...CONTENT, tours: [{ id: 'next-page', title: 'Next page', inProgress: false }] };
+    act(() => listeners.forEach((listener) => listener()));
+    expect(within(panel).getByRole('button', { name: 'Start Next page' })).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Close' }));
+    expect(listeners.size).toBe(0);
+    getLauncher.mockClear();
+    content = { ...CONTENT, tours: [] };
+    await user.click(launcherButton());
+    expect(within(panel).getByText('No tours for this page.')).toBeTruthy();
+    expect(getLauncher).toHaveBeenCalled();
+  });
+
   it('says so when the page has no tours', async () => {
-    const { panel } = await openPanel(launcherProps({ tours: [] }));
+    const { panel } = await openPanel(launcherProps({}, { tours: [] }));
     expect(within(panel).getByText('No tours for this page.')).toBeTruthy();
   });
 

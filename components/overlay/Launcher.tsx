@@ -5,7 +5,7 @@
  * a help request does the same first, so focus comes back to the launcher when they end. Unread
  * replies from support show as a count on the button.
  */
-import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
+import { useId, useLayoutEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 import type { Translate } from '@/lib/i18n';
 import { badgeText, unreadRepliesSentence } from '@/lib/support/replies-view';
 import { focusQuietly } from './focus';
@@ -48,12 +48,28 @@ export interface LauncherHelpRequests {
   onOpen: (requestId: string) => void;
 }
 
-export interface LauncherProps {
-  t: Translate;
+/** What the panel lists about the user's guidance. */
+export interface LauncherContent {
   minutesSavedThisWeek: number;
   checklists: readonly LauncherChecklist[];
   /** The tours available on this page. */
   tours: readonly LauncherTour[];
+}
+
+/**
+ * Where the panel's content comes from (an external store): read while the panel is open, and
+ * only then. The content changes at most navigations (each page has its own tours); a closed
+ * panel that followed it was drawn again each time, at the moment the CRM had drawn a new page.
+ */
+export interface LauncherSource {
+  subscribe(listener: () => void): () => void;
+  /** The same object for as long as the content is the same. */
+  getLauncher(): LauncherContent;
+}
+
+export interface LauncherProps {
+  t: Translate;
+  content: LauncherSource;
   onStartTour: (tourId: string) => void;
   /** The "Get help" control, shown at the bottom of the panel. */
   helpAction?: ReactNode;
@@ -63,7 +79,7 @@ export interface LauncherProps {
   buttonRef?: RefObject<HTMLButtonElement | null>;
 }
 
-export function Launcher({ t, minutesSavedThisWeek, checklists, tours, onStartTour, helpAction, helpRequests, buttonRef: givenButtonRef }: LauncherProps) {
+export function Launcher({ t, content, onStartTour, helpAction, helpRequests, buttonRef: givenButtonRef }: LauncherProps) {
   const panelId = useId();
   const headingId = useId();
   const unreadId = useId();
@@ -130,17 +146,27 @@ export function Launcher({ t, minutesSavedThisWeek, checklists, tours, onStartTo
             <CloseIcon />
           </button>
         </div>
-        <p className="ob-minutes">{minutesSentence(minutesSavedThisWeek, t)}</p>
-        {checklists.map((checklist) => (
-          <ChecklistSection key={checklist.id} checklist={checklist} t={t} />
-        ))}
-        <ToursSection tours={tours} t={t} onStart={startTour} />
+        {open && <GuidanceSections content={content} t={t} onStartTour={startTour} />}
         {helpRequests !== undefined && helpRequests.requests.length > 0 && (
           <HelpRequestsSection requests={helpRequests.requests} unread={unread} t={t} onOpen={openRequest} />
         )}
         {helpAction !== undefined && <div className="ob-launcher__help">{helpAction}</div>}
       </div>
     </div>
+  );
+}
+
+/** Minutes saved, checklists and tours, following `content` while shown. */
+function GuidanceSections({ content, t, onStartTour }: { content: LauncherSource; t: Translate; onStartTour: (tourId: string) => void }) {
+  const { minutesSavedThisWeek, checklists, tours } = useSyncExternalStore(content.subscribe, content.getLauncher);
+  return (
+    <>
+      <p className="ob-minutes">{minutesSentence(minutesSavedThisWeek, t)}</p>
+      {checklists.map((checklist) => (
+        <ChecklistSection key={checklist.id} checklist={checklist} t={t} />
+      ))}
+      <ToursSection tours={tours} t={t} onStart={onStartTour} />
+    </>
   );
 }
 

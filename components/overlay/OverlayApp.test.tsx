@@ -65,7 +65,9 @@ async function renderOverlay() {
   const { ports, requests } = background();
   await act(() => requests.reload());
   const beacons = new BeaconLayer(document.body.appendChild(document.createElement('div')), { t: translate, onOpen: vi.fn() });
-  render(<OverlayApp session={session} beacons={beacons} help={help} requests={requests} t={translate} />);
+  const current = new CurrentSession();
+  current.switchTo(session);
+  render(<OverlayApp session={current} beacons={beacons} help={help} requests={requests} t={translate} />);
   return { ports, requests };
 }
 
@@ -117,10 +119,15 @@ describe('OverlayApp across pages', () => {
     return { ...(session as unknown as OverlaySession), getPanels: () => panels, startTour };
   }
 
-  it('draws nothing again for a page whose panels show the same, and the next page’s tours when they differ', async () => {
-    const user = userEvent.setup();
+  async function renderedRequests() {
     const { requests } = background();
     await act(() => requests.reload());
+    return { requests };
+  }
+
+  it('draws nothing again for a page whose panels show the same, and the next page’s tours when they differ', async () => {
+    const user = userEvent.setup();
+    const { requests } = await renderedRequests();
     const beacons = new BeaconLayer(document.body.appendChild(document.createElement('div')), { t: translate, onOpen: vi.fn() });
     const current = new CurrentSession();
     current.switchTo(page(['Update an account']));
@@ -144,5 +151,28 @@ describe('OverlayApp across pages', () => {
     expect(screen.getByRole('dialog', { name: 'Your guidance' })).toBe(panel);
     await user.click(within(panel).getByRole('button', { name: 'Start Close a deal' }));
     expect(startTour).toHaveBeenCalledWith('close a deal');
+  });
+
+  it('draws nothing for a page with other tours while the launcher is closed, and lists them when it opens', async () => {
+    const user = userEvent.setup();
+    const { requests } = await renderedRequests();
+    const beacons = new BeaconLayer(document.body.appendChild(document.createElement('div')), { t: translate, onOpen: vi.fn() });
+    const current = new CurrentSession();
+    current.switchTo(page(['Update an account']));
+    const commits = vi.fn();
+    render(
+      <Profiler id="overlay" onRender={commits}>
+        <OverlayApp session={current} beacons={beacons} help={help} requests={requests} t={translate} />
+      </Profiler>,
+    );
+    const drawn = commits.mock.calls.length;
+
+    act(() => current.switchTo(page(['Close a deal'])));
+    expect(commits).toHaveBeenCalledTimes(drawn);
+
+    await user.click(screen.getByRole('button', { name: 'Ombord guidance' }));
+    const panel = screen.getByRole('dialog', { name: 'Your guidance' });
+    expect(within(panel).getByRole('button', { name: 'Start Close a deal' })).toBeTruthy();
+    expect(within(panel).queryByRole('button', { name: 'Start Update an account' })).toBeNull();
   });
 });

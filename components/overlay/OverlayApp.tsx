@@ -4,7 +4,7 @@
  * No decisions are made here.
  */
 import { Component, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import type { OverlaySession } from '@/lib/guides/current-session';
+import type { OverlayPanelsSource } from '@/lib/guides/current-session';
 import type { Translate } from '@/lib/i18n';
 import type { HelpRequests } from '@/lib/support/help';
 import type { MyRequests } from '@/lib/support/my-requests';
@@ -20,7 +20,7 @@ import { TourPopover } from './TourPopover';
 
 export interface OverlayAppProps {
   /** The session of the page (the content script passes one `CurrentSession` across pages). */
-  session: OverlaySession;
+  session: OverlayPanelsSource;
   /** The tips' beacons, drawn without React; the app draws their open cards. */
   beacons: BeaconLayer;
   help: HelpRequests;
@@ -39,7 +39,8 @@ interface OpenThread {
 
 export function OverlayApp({ session, beacons, help, requests, t }: OverlayAppProps) {
   // Not the tips: their beacons and cards follow the BeaconLayer, and tips move all the time.
-  const view = useSyncExternalStore(session.subscribe, session.getPanels);
+  // Nor the launcher's content, which its panel reads while open.
+  const view = useSyncExternalStore(session.subscribe, session.getCards);
   const helpAttachment = useSyncExternalStore(help.subscribe, help.getOpen);
   const mine = useSyncExternalStore(requests.subscribe, requests.getView);
   const [thread, setThread] = useState<OpenThread | null>(null);
@@ -97,9 +98,7 @@ export function OverlayApp({ session, beacons, help, requests, t }: OverlayAppPr
       )}
       <Launcher
         t={t}
-        minutesSavedThisWeek={view.launcher.minutesSavedThisWeek}
-        checklists={view.launcher.checklists}
-        tours={view.launcher.tours}
+        content={session}
         onStartTour={(tourId) => session.startTour(tourId)}
         helpAction={
           <button type="button" className="ob-button" aria-haspopup="dialog" onClick={() => help.open()}>

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import axe from 'axe-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnnouncementCard, Launcher, TourPopover } from '.';
-import { clearBeacons, createAnchor, renderBeacon, translate } from './testing';
+import { clearBeacons, createAnchor, launcherContent, renderBeacon, translate } from './testing';
 
 afterEach(() => {
   clearBeacons();
@@ -38,9 +38,11 @@ describe('overlay accessibility (axe)', () => {
         />
         <Launcher
           t={translate}
-          minutesSavedThisWeek={34}
-          checklists={[{ id: 'first-week', title: 'First week', tasks: [{ id: 'call', title: 'Log a call', done: true }] }]}
-          tours={[{ id: 'basics', title: 'Basics', inProgress: false }]}
+          content={launcherContent({
+            minutesSavedThisWeek: 34,
+            checklists: [{ id: 'first-week', title: 'First week', tasks: [{ id: 'call', title: 'Log a call', done: true }] }],
+            tours: [{ id: 'basics', title: 'Basics', inProgress: false }],
+          })}
           onStartTour={noop}
         />
       </>,

@@ -1,7 +1,8 @@
 /**
  * Test support for the overlay: a `Translate` that reads the English `_locales` messages the way
  * `browser.i18n.getMessage` does, an anchor element in a laid-out page (happy-dom lays nothing
- * out, and Floating UI hides what it finds outside the viewport), and a tip's beacon with its card.
+ * out, and Floating UI hides what it finds outside the viewport), a tip's beacon with its card,
+ * and launcher content that never changes.
  */
 import { act, render } from '@testing-library/react';
 import { createElement } from 'react';
@@ -11,6 +12,7 @@ import type { TipView } from '@/lib/guides/session';
 import type { MessageKey, Translate } from '@/lib/i18n';
 import { BeaconCards } from './BeaconCards';
 import { BeaconLayer } from './beacons';
+import type { LauncherContent, LauncherSource } from './Launcher';
 
 type Entry = { message: string; placeholders?: Record<string, { content: string }> };
 
@@ -133,4 +135,9 @@ export function renderBeaconLayer() {
 export function clearBeacons(): void {
   for (const layer of layers) layer.clear();
   layers.clear();
+}
+
+/** A launcher's content that stays as given. */
+export function launcherContent(content: LauncherContent): LauncherSource {
+  return { subscribe: () => () => undefined, getLauncher: () => content };
 }

@@ -6,7 +6,7 @@ import { anchorFinder, findAnchorsNow, locateAnchor, locateAnchors } from '../cr
 import { ProgressEventLog } from '../progress/log';
 import { CurrentSession, samePlainData, type OverlaySession } from './current-session';
 import { ContentPackSchema } from './pack';
-import { GuidanceSession, type OverlayPanels } from './session';
+import { GuidanceSession, type OverlayPanels, type TourView } from './session';
 
 const en = (text: string) => ({ en: text });
 const pack = ContentPackSchema.parse({
@@ -96,6 +96,51 @@ describe('CurrentSession', () => {
     expect(heard).toHaveBeenCalled();
     expect(current.getPanels().tour?.title).toBe('Hello');
     expect(current.getPanels()).toBe(opportunity.getPanels());
+  });
+
+  it('keeps the cards on the page when only the launcher differs, and the launcher when only the cards do', () => {
+    const noop = () => undefined;
+    const showing = (panels: OverlayPanels): OverlaySession => ({
+      subscribe: () => noop,
+      getPanels: () => panels,
+      tipSnoozed: noop,
+      tipDismissed: noop,
+      announcementGotIt: noop,
+      announcementLater: noop,
+      startTour: noop,
+      tourNext: noop,
+      tourBack: noop,
+      tourClose: noop,
+    });
+    // New objects each time, as each page's session builds them.
+    const launcher = (tours: string[]) => ({ minutesSavedThisWeek: 3, checklists: [], tours: tours.map((id) => ({ id, title: id, inProgress: false })) });
+    const tour = (step: number): TourView => ({
+      key: 'p:t',
+      anchor: null,
+      step,
+      total: 2,
+      title: 'Hello',
+      body: 'Hi',
+      placement: undefined,
+      waitsForPage: false,
+      canGoBack: false,
+      guide: { packId: 'p', itemId: 't', stepId: `s${step}`, stepIndex: step - 1 },
+    });
+    const current = new CurrentSession();
+    current.switchTo(showing({ tour: tour(1), announcement: null, launcher: launcher(['a']) }));
+    const cards = current.getCards();
+    const first = current.getLauncher();
+
+    current.switchTo(showing({ tour: tour(1), announcement: null, launcher: launcher(['b']) }));
+    expect(current.getCards()).toBe(cards);
+    expect(current.getLauncher()).not.toBe(first);
+    const second = current.getLauncher();
+    expect(second.tours.map((t) => t.id)).toEqual(['b']);
+
+    current.switchTo(showing({ tour: tour(2), announcement: null, launcher: launcher(['b']) }));
+    expect(current.getLauncher()).toBe(second);
+    expect(current.getCards()).not.toBe(cards);
+    expect(current.getCards().tour?.step).toBe(2);
   });
 
   it('hands the user’s choices to the session of the moment only, and stops hearing the one before', () => {

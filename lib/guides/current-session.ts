@@ -6,23 +6,42 @@
  * overlay again at every navigation, mostly for the same launcher (bench (b): ~2.5 ms per settle,
  * at the moment the CRM has just drawn a new page).
  */
-import type { GuidanceSession, OverlayPanels } from './session';
+import type { GuidanceSession, LauncherView, OverlayPanels } from './session';
 
-/** What the overlay's React part needs from a session. */
-export type OverlaySession = Pick<
+/** The user's choices in the overlay's panels, handed to a session. */
+export type OverlayActions = Pick<
   GuidanceSession,
-  'subscribe' | 'getPanels' | 'tipSnoozed' | 'tipDismissed' | 'announcementGotIt' | 'announcementLater' | 'startTour' | 'tourNext' | 'tourBack' | 'tourClose'
+  'tipSnoozed' | 'tipDismissed' | 'announcementGotIt' | 'announcementLater' | 'startTour' | 'tourNext' | 'tourBack' | 'tourClose'
 >;
+
+/** What a `CurrentSession` follows of a session. */
+export type OverlaySession = OverlayActions & Pick<GuidanceSession, 'subscribe' | 'getPanels'>;
+
+/** The panels that show on the page itself: a tour step and an announcement. */
+export type OverlayCards = Pick<OverlayPanels, 'tour' | 'announcement'>;
+
+/**
+ * What the overlay's React part reads, each part a snapshot of its own: the launcher's content is
+ * read only while its panel is open, so a page with other tours or checklists draws nothing while
+ * the panel is closed.
+ */
+export interface OverlayPanelsSource extends OverlayActions {
+  subscribe(listener: () => void): () => void;
+  getCards(): OverlayCards;
+  getLauncher(): LauncherView;
+}
 
 const NO_PANELS: OverlayPanels = { tour: null, announcement: null, launcher: { minutesSavedThisWeek: 0, checklists: [], tours: [] } };
 
-export class CurrentSession implements OverlaySession {
+export class CurrentSession implements OverlayPanelsSource {
   private session: OverlaySession | null = null;
   private stopListening: () => void = () => undefined;
   private readonly listeners = new Set<() => void>();
   /** The session's panels last compared, and the snapshot given out for them. */
   private compared: OverlayPanels = NO_PANELS;
   private snapshot: OverlayPanels = NO_PANELS;
+  private cards: OverlayCards = { tour: NO_PANELS.tour, announcement: NO_PANELS.announcement };
+  private launcher: LauncherView = NO_PANELS.launcher;
 
   /** Follows `session` from now on (null: none, the panels are empty). */
   switchTo(session: OverlaySession | null): void {
@@ -43,9 +62,26 @@ export class CurrentSession implements OverlaySession {
     const panels = this.session?.getPanels() ?? NO_PANELS;
     if (panels !== this.compared) {
       this.compared = panels;
-      if (!samePlainData(this.snapshot, panels)) this.snapshot = panels;
+      if (!samePlainData(this.snapshot, panels)) {
+        this.snapshot = panels;
+        const { tour, announcement, launcher } = panels;
+        if (!samePlainData(this.cards, { tour, announcement })) this.cards = { tour, announcement };
+        if (!samePlainData(this.launcher, launcher)) this.launcher = launcher;
+      }
     }
     return this.snapshot;
+  };
+
+  /** The same object for as long as the tour step and the announcement show the same. */
+  getCards = (): OverlayCards => {
+    this.getPanels();
+    return this.cards;
+  };
+
+  /** The same object for as long as the launcher's content is the same. */
+  getLauncher = (): LauncherView => {
+    this.getPanels();
+    return this.launcher;
   };
 
   tipSnoozed(key: string): void {
