@@ -10,7 +10,7 @@ import { describeStrategy, mayLocateAmong, type AnchorTarget, type LocateResult 
 import type { UserActions, UserActionType } from '../dom/user-actions';
 import type { NewProgressEvent, ProgressEvent } from '../api/progress';
 import { newProgressEvent, toProgressContext } from '../progress/new-event';
-import { checklistDone, deriveProgressState, itemProgress, type ProgressState } from '../progress/state';
+import { checklistDone, itemProgress, type ProgressState } from '../progress/state';
 import { minutesSavedThisWeek } from '../progress/minutes';
 import { quietTimer, type QuietTimer } from '../util/quiet-timer';
 import { checklistTaskDoneBy, type ObservedActivity } from './checklist';
@@ -71,7 +71,10 @@ export interface SessionPorts {
 
 /** The user's progress events: read by every session, appended to by them (and by other tabs). */
 export interface ProgressLog {
-  events(): readonly ProgressEvent[];
+  /** What the user's events add up to at `now`. */
+  state(now: Date): ProgressState;
+  /** The user's `tip_adopted` events. */
+  adopted(): readonly ProgressEvent[];
   append(events: readonly ProgressEvent[]): void;
 }
 
@@ -196,7 +199,7 @@ export class GuidanceSession {
 
   constructor(input: GuidanceSessionInput) {
     this.input = input;
-    this.progress = deriveProgressState([...input.progress.events()], input.ports.now());
+    this.progress = input.progress.state(input.ports.now());
     this.selection = this.select();
     this.view = this.buildView();
     this.panels = withoutTips(this.view);
@@ -291,7 +294,7 @@ export class GuidanceSession {
 
   private apply(): void {
     if (this.input.signal.aborted) return;
-    this.progress = deriveProgressState([...this.input.progress.events()], this.input.ports.now());
+    this.progress = this.input.progress.state(this.input.ports.now());
     this.selection = this.select();
     this.applySelection();
   }
@@ -819,7 +822,7 @@ export class GuidanceSession {
         : null;
 
     const launcher: LauncherView = {
-      minutesSavedThisWeek: minutesSavedThisWeek(this.input.progress.events(), this.input.ports.now(), this.input.user.locale),
+      minutesSavedThisWeek: minutesSavedThisWeek(this.input.progress.adopted(), this.input.ports.now(), this.input.user.locale),
       checklists: this.selection.checklists.map((view) => ({
         id: itemKey(view.packId, view.item.id),
         title: text(view.item.title, view),

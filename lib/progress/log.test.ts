@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { newProgressEvent, type ProgressEvent } from '../api/progress';
 import { ProgressEventLog } from './log';
+import { deriveProgressState, itemProgress } from './state';
 
 const seen = (itemId: string): ProgressEvent =>
   newProgressEvent({
@@ -24,5 +25,16 @@ describe('ProgressEventLog', () => {
     const before = log.events();
     expect(log.merge([a])).toBe(false);
     expect(log.events()).toBe(before);
+  });
+
+  it('keeps what its events add up to, and its adoptions, as events come', () => {
+    const adopted = newProgressEvent({ ...seen('a'), type: 'tip_adopted', minutesSaved: 3 });
+    const log = new ProgressEventLog([seen('a'), adopted], vi.fn());
+    const now = new Date();
+    log.append([seen('a'), seen('b')]);
+    log.merge([adopted, seen('c')]);
+    expect(log.state(now)).toEqual(deriveProgressState(log.events(), now));
+    expect(itemProgress(log.state(now), 'pack', 'a')).toMatchObject({ seenCount: 2, adoptedCount: 1 });
+    expect(log.adopted()).toEqual([adopted]);
   });
 });

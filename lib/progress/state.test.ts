@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newProgressEvent, type NewProgressEvent, type ProgressEvent } from '../api/progress';
-import { checklistDone, deriveProgressState, itemProgress, tourProgress } from './state';
+import { checklistDone, deriveProgressState, itemProgress, ProgressTally, tourProgress } from './state';
 
 const context = { crm: 'salesforce', environment: 'sandbox', pageType: 'record_view', object: 'Lead', surface: 'lightning' } as const;
 type Describe<E> = E extends NewProgressEvent ? Omit<E, 'packId' | 'packVersion' | 'context'> : never;
@@ -101,6 +101,39 @@ describe('checklists', () => {
     );
     expect([...checklistDone(state, 'pack', 'week-1')].sort()).toEqual(['convert-lead', 'log-call']);
     expect([...checklistDone(state, 'pack', 'week-3')]).toEqual([]);
+  });
+});
+
+describe('ProgressTally', () => {
+  const events = [
+    at({ type: 'seen', itemId: 'tip' }, '2025-03-26T08:00:00Z'),
+    at({ type: 'snoozed', itemId: 'tip', until: '2025-03-27T08:00:00Z' }, '2025-03-26T08:01:00Z'),
+    at({ type: 'tour_started', itemId: 'tour' }, '2025-03-26T08:02:00Z'),
+    at({ type: 'step_completed', itemId: 'tour', stepId: 'one', stepIndex: 0 }, '2025-03-26T08:03:00Z'),
+    at({ type: 'checklist_item_done', itemId: 'week-1', taskId: 'log-call' }, '2025-03-26T08:04:00Z'),
+    at({ type: 'tip_adopted', itemId: 'tip', minutesSaved: 2 }, '2025-03-26T08:05:00Z'),
+  ];
+
+  it('adds up to what one pass over all the events gives, events added in batches and repeated', () => {
+    const tally = new ProgressTally();
+    tally.add(events.slice(0, 3));
+    tally.add(events.slice(2));
+    expect(tally.stateAt(now)).toEqual(deriveProgressState(events, now));
+    // A snooze ends with time, and the state says so at each moment it is asked about.
+    expect(itemProgress(tally.stateAt(new Date('2025-03-28T00:00:00Z')), 'pack', 'tip').snoozedUntil).toBeNull();
+  });
+
+  it('leaves a state it gave out as it was when more events come', () => {
+    const tally = new ProgressTally();
+    tally.add(events);
+    const before = tally.stateAt(now);
+    tally.add([
+      at({ type: 'seen', itemId: 'tip' }, '2025-03-26T09:00:00Z'),
+      at({ type: 'tour_completed', itemId: 'tour' }, '2025-03-26T09:01:00Z'),
+      at({ type: 'checklist_item_done', itemId: 'week-1', taskId: 'convert-lead' }, '2025-03-26T09:02:00Z'),
+    ]);
+    expect(before).toEqual(deriveProgressState(events, now));
+    expect([...checklistDone(tally.stateAt(now), 'pack', 'week-1')].sort()).toEqual(['convert-lead', 'log-call']);
   });
 });
 

@@ -5,7 +5,8 @@
  * Ordering rule: event A is later than event B when `A.at > B.at`, or, at the same `at`, when
  * `A.id > B.id` (string comparison; `at` has one fixed format, so strings order like instants).
  * Where "latest wins" below, it is by this rule, so the result never depends on array order.
- * Events repeated with the same id count once. One pass over the events, no sorting: O(n).
+ * Events repeated with the same id count once. One pass over the events, no sorting: O(n); a
+ * `ProgressTally` makes that pass once per event, however often the state is asked for.
  */
 import type { ProgressEvent } from '../api/progress';
 
@@ -84,90 +85,106 @@ interface ItemTrace extends ItemProgress {
 }
 
 export function deriveProgressState(events: readonly ProgressEvent[], now: Date): ProgressState {
-  const items = new Map<string, ItemTrace>();
-  const tours = new Map<string, TourTrace>();
-  const checklists = new Map<string, Set<string>>();
-  const counted = new Set<string>();
+  const tally = new ProgressTally();
+  tally.add(events);
+  return tally.stateAt(now);
+}
 
-  const itemTrace = (key: string): ItemTrace => {
-    let trace = items.get(key);
+/**
+ * `deriveProgressState` kept up to date: events are added as they come, each once, and the state
+ * at a moment costs a pass over the items, tours and checklists, not over the events. A user's
+ * events only grow (every page view records the tips seen), and the guidance engine asks for the
+ * state at every navigation and after every event it records.
+ */
+export class ProgressTally {
+  private readonly items = new Map<string, ItemTrace>();
+  private readonly tours = new Map<string, TourTrace>();
+  private readonly checklists = new Map<string, Set<string>>();
+  private readonly counted = new Set<string>();
+
+  add(events: Iterable<ProgressEvent>): void {
+    for (const event of events) {
+      if (this.counted.has(event.id)) continue;
+      this.counted.add(event.id);
+      const key = progressKey(event.packId, event.itemId);
+      switch (event.type) {
+        case 'seen': {
+          const trace = this.itemTrace(key);
+          trace.seenCount++;
+          if (trace.lastSeenAt === null || event.at > trace.lastSeenAt) trace.lastSeenAt = event.at;
+          break;
+        }
+        case 'dismissed':
+          this.itemTrace(key).dismissed = true;
+          break;
+        case 'snoozed': {
+          const trace = this.itemTrace(key);
+          if (!trace.latestSnooze || isLater(event, trace.latestSnooze)) trace.latestSnooze = event;
+          break;
+        }
+        case 'tip_adopted':
+          this.itemTrace(key).adoptedCount++;
+          break;
+        case 'tour_started':
+        case 'step_completed':
+        case 'step_skipped':
+        case 'tour_completed':
+        case 'tour_ended':
+          this.traceTour(key, event);
+          break;
+        case 'checklist_item_done': {
+          const done = this.checklists.get(key) ?? new Set<string>();
+          this.checklists.set(key, done.add(event.taskId));
+          break;
+        }
+        case 'anchor_missing':
+          break;
+      }
+    }
+  }
+
+  /** The state at `now` (a snooze ends with time): a value of its own, which later events leave as it is. */
+  stateAt(now: Date): ProgressState {
+    const nowIso = now.toISOString();
+    const items = new Map<string, ItemProgress>();
+    for (const [key, { latestSnooze, ...progress }] of this.items) {
+      const until = latestSnooze?.until;
+      items.set(key, { ...progress, snoozedUntil: until !== undefined && until > nowIso ? until : null });
+    }
+
+    const tours = new Map<string, TourProgress>();
+    for (const [key, { latest, latestStart, latestStep }] of this.tours) {
+      const step = latestStep && (!latestStart || isLater(latestStep, latestStart)) ? latestStep : null;
+      tours.set(key, {
+        status: latest.type === 'tour_completed' ? 'completed' : latest.type === 'tour_ended' ? 'ended' : 'running',
+        stepIndex: step?.stepIndex ?? null,
+        stepId: step?.stepId ?? null,
+      });
+    }
+
+    const checklists = new Map<string, ReadonlySet<string>>();
+    for (const [key, done] of this.checklists) checklists.set(key, new Set(done));
+    return { items, tours, checklists };
+  }
+
+  private itemTrace(key: string): ItemTrace {
+    let trace = this.items.get(key);
     if (!trace) {
       trace = { ...NO_ITEM_PROGRESS, latestSnooze: null };
-      items.set(key, trace);
+      this.items.set(key, trace);
     }
     return trace;
-  };
+  }
 
-  const traceTour = (key: string, event: TourEvent): void => {
-    const trace = tours.get(key) ?? { latest: event, latestStart: null, latestStep: null };
-    tours.set(key, trace);
+  private traceTour(key: string, event: TourEvent): void {
+    const trace = this.tours.get(key) ?? { latest: event, latestStart: null, latestStep: null };
+    this.tours.set(key, trace);
     if (isLater(event, trace.latest)) trace.latest = event;
     if (event.type === 'tour_started' && (!trace.latestStart || isLater(event, trace.latestStart))) {
       trace.latestStart = event;
     }
-    if (
-      (event.type === 'step_completed' || event.type === 'step_skipped') &&
-      (!trace.latestStep || isLater(event, trace.latestStep))
-    ) {
+    if ((event.type === 'step_completed' || event.type === 'step_skipped') && (!trace.latestStep || isLater(event, trace.latestStep))) {
       trace.latestStep = event;
     }
-  };
-
-  for (const event of events) {
-    if (counted.has(event.id)) continue;
-    counted.add(event.id);
-    const key = progressKey(event.packId, event.itemId);
-    switch (event.type) {
-      case 'seen': {
-        const trace = itemTrace(key);
-        trace.seenCount++;
-        if (trace.lastSeenAt === null || event.at > trace.lastSeenAt) trace.lastSeenAt = event.at;
-        break;
-      }
-      case 'dismissed':
-        itemTrace(key).dismissed = true;
-        break;
-      case 'snoozed': {
-        const trace = itemTrace(key);
-        if (!trace.latestSnooze || isLater(event, trace.latestSnooze)) trace.latestSnooze = event;
-        break;
-      }
-      case 'tip_adopted':
-        itemTrace(key).adoptedCount++;
-        break;
-      case 'tour_started':
-      case 'step_completed':
-      case 'step_skipped':
-      case 'tour_completed':
-      case 'tour_ended':
-        traceTour(key, event);
-        break;
-      case 'checklist_item_done': {
-        const done = checklists.get(key) ?? new Set<string>();
-        checklists.set(key, done.add(event.taskId));
-        break;
-      }
-      case 'anchor_missing':
-        break;
-    }
   }
-
-  const nowIso = now.toISOString();
-  const itemResults = new Map<string, ItemProgress>();
-  for (const [key, { latestSnooze, ...progress }] of items) {
-    const until = latestSnooze?.until;
-    itemResults.set(key, { ...progress, snoozedUntil: until !== undefined && until > nowIso ? until : null });
-  }
-
-  const tourResults = new Map<string, TourProgress>();
-  for (const [key, { latest, latestStart, latestStep }] of tours) {
-    const step = latestStep && (!latestStart || isLater(latestStep, latestStart)) ? latestStep : null;
-    tourResults.set(key, {
-      status: latest.type === 'tour_completed' ? 'completed' : latest.type === 'tour_ended' ? 'ended' : 'running',
-      stepIndex: step?.stepIndex ?? null,
-      stepId: step?.stepId ?? null,
-    });
-  }
-
-  return { items: itemResults, tours: tourResults, checklists };
 }
