@@ -217,7 +217,37 @@ describe('BeaconLayer with BeaconCards', () => {
     expect(await beacon()).toBe(button);
     expect(tooltip()).not.toBeNull();
     act(() => layer.sync([]));
-    expect(document.querySelector('.ob-beacon')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Tip: Log a call' })).toBeNull();
+    expect(button.hidden).toBe(true);
+    expect(button.getAttribute('aria-expanded')).toBe('false');
     expect(tooltip()).toBeNull();
+    expect(TestResizeObserver.observing(replacement)).toHaveLength(0);
+  });
+
+  it('shows the same dot again when its tip comes back (a cached page shown again), after the others', async () => {
+    const { layer, tip } = renderBeacon();
+    const button = await beacon();
+    const other = { ...tip, key: 'test-pack/other', title: 'Other', anchor: createAnchor('Other') };
+    act(() => layer.sync([other]));
+    expect(button.hidden).toBe(true);
+    act(() => layer.sync([other, { ...tip }]));
+    expect(await beacon()).toBe(button);
+    expect(button.hidden).toBe(false);
+    expect([...document.querySelectorAll('.ob-beacon')].map((dot) => dot.getAttribute('aria-label'))).toEqual(['Tip: Other', 'Tip: Log a call']);
+    expect(button.classList.contains('ob-beacon--settled')).toBe(true);
+    expect(TestResizeObserver.observing(tip.anchor)).toHaveLength(1);
+    await waitFor(() => expect(button.style.visibility).toBe(''));
+  });
+
+  it('keeps a bounded number of hidden dots, and removes them all when cleared', () => {
+    const { layer } = renderBeaconLayer();
+    const anchor = createAnchor();
+    const tip = { key: '', title: '', body: '', wiifm: undefined, anchor };
+    for (let i = 0; i < 60; i++) act(() => layer.sync([{ ...tip, key: `test-pack/${i}`, title: `Tip ${i}` }]));
+    const dots = document.querySelectorAll('.ob-beacon');
+    expect(dots.length).toBeLessThan(30);
+    expect([...dots].filter((dot) => !(dot as HTMLElement).hidden).map((dot) => dot.getAttribute('aria-label'))).toEqual(['Tip: Tip 59']);
+    act(() => layer.clear());
+    expect(document.querySelectorAll('.ob-beacon')).toHaveLength(0);
   });
 });

@@ -66,8 +66,17 @@ interface Entry {
 
 let nextCardId = 0;
 
+/**
+ * How many dots of tips no longer in view are kept, hidden, for when their page shows again:
+ * Lightning keeps the pages the user visited, and switching back to one would otherwise build and
+ * remove its dots again at every navigation (bench (b), at each settle).
+ */
+const KEPT_MAX = 24;
+
 export class BeaconLayer {
   private readonly entries = new Map<string, Entry>();
+  /** Dots of tips that left the view, hidden and unpinned, by tip key: the oldest first. */
+  private readonly kept = new Map<string, Entry>();
   /** Tips whose dot has pulsed in this page. */
   private readonly pulsed = new Set<string>();
   private readonly listeners = new Set<() => void>();
@@ -87,12 +96,13 @@ export class BeaconLayer {
 
   /**
    * Shows these tips' beacons, in this order: a tip already shown keeps its beacon (and an open
-   * card), one with a new anchor moves to it, and the beacons of tips not listed go.
+   * card), one with a new anchor moves to it, and the beacons of tips not listed go (kept hidden
+   * for a while, and shown again if their tips come back).
    */
   sync(tips: readonly TipView[]): void {
     const wanted = new Set(tips.map((tip) => tip.key));
     for (const [key, entry] of this.entries) {
-      if (!wanted.has(key)) this.remove(key, entry);
+      if (!wanted.has(key)) this.keep(key, entry);
     }
     for (const tip of tips) {
       const entry = this.entries.get(tip.key);
@@ -166,10 +176,22 @@ export class BeaconLayer {
   /** Removes every beacon (the page was left, or the extension updated). */
   clear(): void {
     for (const [key, entry] of this.entries) this.remove(key, entry);
+    for (const entry of this.kept.values()) this.discard(entry);
+    this.kept.clear();
     this.publish();
   }
 
   private add(tip: TipView): void {
+    const kept = this.kept.get(tip.key);
+    if (kept !== undefined) {
+      // Its page is shown again: the same dot, after the others shown (the order of the view).
+      this.kept.delete(tip.key);
+      kept.tip = tip;
+      this.entries.set(tip.key, kept);
+      this.container.append(kept.group);
+      this.show(kept, tip, { measureNow: !this.pinnedAny });
+      return;
+    }
     const doc = this.container.ownerDocument;
     const group = doc.createElement('div');
     group.className = 'ob-beacon-group';
@@ -271,12 +293,37 @@ export class BeaconLayer {
   }
 
   private remove(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.discard(entry);
+    if (entry.open !== null) this.openBeacons = this.collectOpen();
+  }
+
+  private discard(entry: Entry): void {
     clearTimeout(entry.closeTimer);
     entry.stop.abort();
     entry.unpin();
     entry.group.remove();
+  }
+
+  /** Hides the dot of a tip that left the view, its card closed, for when the tip comes back. */
+  private keep(key: string, entry: Entry): void {
+    clearTimeout(entry.closeTimer);
+    entry.unpin();
+    entry.unpin = () => undefined;
+    entry.beacon.hidden = true;
     this.entries.delete(key);
-    if (entry.open !== null) this.openBeacons = this.collectOpen();
+    if (entry.open !== null) {
+      entry.open = null;
+      entry.beacon.setAttribute('aria-expanded', 'false');
+      entry.beacon.removeAttribute('aria-controls');
+      this.openBeacons = this.collectOpen();
+    }
+    this.kept.set(key, entry);
+    for (const [oldest, dropped] of this.kept) {
+      if (this.kept.size <= KEPT_MAX) break;
+      this.kept.delete(oldest);
+      this.discard(dropped);
+    }
   }
 
   private listen(entry: Entry): void {
