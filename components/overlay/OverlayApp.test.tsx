@@ -119,24 +119,25 @@ describe('OverlayApp across pages', () => {
     return { ...(session as unknown as OverlaySession), getPanels: () => panels, startTour };
   }
 
-  async function renderedRequests() {
+  /** The overlay following one `CurrentSession`, on a page whose tours are `titles`; `commits` hears each React commit. */
+  async function renderOnPage(titles: string[]) {
     const { requests } = background();
     await act(() => requests.reload());
-    return { requests };
-  }
-
-  it('draws nothing again for a page whose panels show the same, and the next page’s tours when they differ', async () => {
-    const user = userEvent.setup();
-    const { requests } = await renderedRequests();
     const beacons = new BeaconLayer(document.body.appendChild(document.createElement('div')), { t: translate, onOpen: vi.fn() });
     const current = new CurrentSession();
-    current.switchTo(page(['Update an account']));
+    current.switchTo(page(titles));
     const commits = vi.fn();
     render(
       <Profiler id="overlay" onRender={commits}>
         <OverlayApp session={current} beacons={beacons} help={help} requests={requests} t={translate} />
       </Profiler>,
     );
+    return { current, commits };
+  }
+
+  it('draws nothing again for a page whose panels show the same, and the next page’s tours when they differ', async () => {
+    const user = userEvent.setup();
+    const { current, commits } = await renderOnPage(['Update an account']);
     await user.click(screen.getByRole('button', { name: 'Ombord guidance' }));
     const panel = screen.getByRole('dialog', { name: 'Your guidance' });
     const drawn = commits.mock.calls.length;
@@ -155,16 +156,7 @@ describe('OverlayApp across pages', () => {
 
   it('draws nothing for a page with other tours while the launcher is closed, and lists them when it opens', async () => {
     const user = userEvent.setup();
-    const { requests } = await renderedRequests();
-    const beacons = new BeaconLayer(document.body.appendChild(document.createElement('div')), { t: translate, onOpen: vi.fn() });
-    const current = new CurrentSession();
-    current.switchTo(page(['Update an account']));
-    const commits = vi.fn();
-    render(
-      <Profiler id="overlay" onRender={commits}>
-        <OverlayApp session={current} beacons={beacons} help={help} requests={requests} t={translate} />
-      </Profiler>,
-    );
+    const { current, commits } = await renderOnPage(['Update an account']);
     const drawn = commits.mock.calls.length;
 
     act(() => current.switchTo(page(['Close a deal'])));
