@@ -152,13 +152,7 @@ export class BeaconLayer {
   pause(): void {
     if (this.paused) return;
     this.paused = true;
-    for (const entry of this.entries.values()) {
-      clearTimeout(entry.closeTimer);
-      this.setOpen(entry, null);
-      entry.unpin();
-      entry.unpin = () => undefined;
-      entry.beacon.hidden = true;
-    }
+    for (const entry of this.entries.values()) this.hide(entry);
   }
 
   /**
@@ -305,19 +299,19 @@ export class BeaconLayer {
     entry.group.remove();
   }
 
-  /** Hides the dot of a tip that left the view, its card closed, for when the tip comes back. */
-  private keep(key: string, entry: Entry): void {
+  /** Hides the dot, its card closed, and stops following its anchor. */
+  private hide(entry: Entry): void {
     clearTimeout(entry.closeTimer);
+    this.setOpen(entry, null);
     entry.unpin();
     entry.unpin = () => undefined;
     entry.beacon.hidden = true;
+  }
+
+  /** Hides the dot of a tip that left the view, for when the tip comes back. */
+  private keep(key: string, entry: Entry): void {
+    this.hide(entry);
     this.entries.delete(key);
-    if (entry.open !== null) {
-      entry.open = null;
-      entry.beacon.setAttribute('aria-expanded', 'false');
-      entry.beacon.removeAttribute('aria-controls');
-      this.openBeacons = this.collectOpen();
-    }
     this.kept.set(key, entry);
     for (const [oldest, dropped] of this.kept) {
       if (this.kept.size <= KEPT_MAX) break;
