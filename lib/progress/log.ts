@@ -11,9 +11,7 @@ import { ProgressTally, type ProgressState } from './state';
 type TipAdopted = Extract<ProgressEvent, { type: 'tip_adopted' }>;
 
 export class ProgressEventLog {
-  private readonly byId = new Map<string, ProgressEvent>();
-  /** All events as one array, made again only when asked for after a change. */
-  private snapshot: readonly ProgressEvent[] | null = [];
+  /** Also what knows which events are here (each id once). */
   private readonly tally = new ProgressTally();
   private readonly adoptions: TipAdopted[] = [];
   private readonly send: (events: ProgressEvent[]) => void;
@@ -23,33 +21,25 @@ export class ProgressEventLog {
     this.merge(initial);
   }
 
-  events = (): readonly ProgressEvent[] => (this.snapshot ??= [...this.byId.values()]);
-
-  /** What the events add up to at `now` (`deriveProgressState` of `events()`). */
+  /** What the events add up to at `now` (`deriveProgressState` of them all). */
   state = (now: Date): ProgressState => this.tally.stateAt(now);
 
-  /** The `tip_adopted` events among `events()`, for the minutes saved. */
+  /** The `tip_adopted` events among them, for the minutes saved. */
   adopted = (): readonly TipAdopted[] => this.adoptions;
 
   append = (events: readonly ProgressEvent[]): void => {
-    const fresh = events.filter((event) => !this.byId.has(event.id));
-    if (fresh.length === 0) return;
-    this.merge(fresh);
-    this.send(fresh);
+    const fresh = this.add(events);
+    if (fresh.length > 0) this.send(fresh);
   };
 
   /** Adds events recorded elsewhere (other tabs, other devices after a sync); true when any was new. */
   merge(events: readonly ProgressEvent[]): boolean {
-    const fresh: ProgressEvent[] = [];
-    for (const event of events) {
-      if (this.byId.has(event.id)) continue;
-      this.byId.set(event.id, event);
-      fresh.push(event);
-      if (event.type === 'tip_adopted') this.adoptions.push(event);
-    }
-    if (fresh.length === 0) return false;
-    this.snapshot = null;
-    this.tally.add(fresh);
-    return true;
+    return this.add(events).length > 0;
+  }
+
+  private add(events: readonly ProgressEvent[]): ProgressEvent[] {
+    const fresh = this.tally.add(events);
+    for (const event of fresh) if (event.type === 'tip_adopted') this.adoptions.push(event);
+    return fresh;
   }
 }

@@ -102,10 +102,13 @@ export class ProgressTally {
   private readonly checklists = new Map<string, Set<string>>();
   private readonly counted = new Set<string>();
 
-  add(events: Iterable<ProgressEvent>): void {
+  /** Adds the events not added before; returns those. */
+  add(events: Iterable<ProgressEvent>): ProgressEvent[] {
+    const fresh: ProgressEvent[] = [];
     for (const event of events) {
       if (this.counted.has(event.id)) continue;
       this.counted.add(event.id);
+      fresh.push(event);
       const key = progressKey(event.packId, event.itemId);
       switch (event.type) {
         case 'seen': {
@@ -141,6 +144,7 @@ export class ProgressTally {
           break;
       }
     }
+    return fresh;
   }
 
   /** The state at `now` (a snooze ends with time): a value of its own, which later events leave as it is. */
