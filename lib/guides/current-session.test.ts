@@ -71,31 +71,34 @@ describe('CurrentSession', () => {
     current.subscribe(heard);
     const first = open(ACCOUNT_PAGE);
     current.switchTo(first);
-    const panels = current.getPanels();
-    expect(panels.launcher.tours.map((tour) => tour.title)).toEqual(['Update an account']);
+    const cards = current.getCards();
+    const launcher = current.getLauncher();
+    expect(launcher.tours.map((tour) => tour.title)).toEqual(['Update an account']);
 
     const second = open(OTHER_ACCOUNT_PAGE);
     expect(second.getPanels()).not.toBe(first.getPanels());
     current.switchTo(second);
     expect(heard).toHaveBeenCalledTimes(2);
-    expect(current.getPanels()).toBe(panels);
+    expect(current.getCards()).toBe(cards);
+    expect(current.getLauncher()).toBe(launcher);
   });
 
   it('gives new panels when the next session’s differ, and when a session changes its own', () => {
     const current = new CurrentSession();
     current.switchTo(open(ACCOUNT_PAGE));
-    const onAccount = current.getPanels();
+    const onAccount = current.getLauncher();
     const opportunity = open(OPPORTUNITY_PAGE);
     current.switchTo(opportunity);
-    expect(current.getPanels()).not.toBe(onAccount);
-    expect(current.getPanels().launcher.tours.map((tour) => tour.title)).toEqual(['Close a deal']);
+    expect(current.getLauncher()).not.toBe(onAccount);
+    expect(current.getLauncher().tours.map((tour) => tour.title)).toEqual(['Close a deal']);
 
     const heard = vi.fn();
     current.subscribe(heard);
     current.startTour('opportunity-tour');
     expect(heard).toHaveBeenCalled();
-    expect(current.getPanels().tour?.title).toBe('Hello');
-    expect(current.getPanels()).toBe(opportunity.getPanels());
+    expect(current.getCards().tour?.title).toBe('Hello');
+    expect(current.getCards().tour).toBe(opportunity.getPanels().tour);
+    expect(current.getLauncher()).toBe(opportunity.getPanels().launcher);
   });
 
   it('keeps the cards on the page when only the launcher differs, and the launcher when only the cards do', () => {
@@ -177,11 +180,11 @@ describe('CurrentSession', () => {
     current.tourClose();
     current.announcementGotIt();
     current.announcementLater();
-    expect(current.getPanels().launcher.minutesSavedThisWeek).toBe(2);
+    expect(current.getLauncher().minutesSavedThisWeek).toBe(2);
     current.switchTo(null);
     expect(listeners).toHaveLength(0);
     current.tourNext();
-    expect(current.getPanels().launcher).toEqual({ minutesSavedThisWeek: 0, checklists: [], tours: [] });
+    expect(current.getLauncher()).toEqual({ minutesSavedThisWeek: 0, checklists: [], tours: [] });
     expect(calls).toEqual(['a:snooze t1', 'bb:dismiss t2', 'bb:start x', 'bb:next', 'bb:back', 'bb:close', 'bb:got it', 'bb:later']);
   });
 });

@@ -37,9 +37,8 @@ export class CurrentSession implements OverlayPanelsSource {
   private session: OverlaySession | null = null;
   private stopListening: () => void = () => undefined;
   private readonly listeners = new Set<() => void>();
-  /** The session's panels last compared, and the snapshot given out for them. */
+  /** The session's panels last compared with the snapshots given out. */
   private compared: OverlayPanels = NO_PANELS;
-  private snapshot: OverlayPanels = NO_PANELS;
   private cards: OverlayCards = { tour: NO_PANELS.tour, announcement: NO_PANELS.announcement };
   private launcher: LauncherView = NO_PANELS.launcher;
 
@@ -57,30 +56,15 @@ export class CurrentSession implements OverlayPanelsSource {
     return () => this.listeners.delete(listener);
   };
 
-  /** The same object for as long as the panels show the same, from one session to the next. */
-  getPanels = (): OverlayPanels => {
-    const panels = this.session?.getPanels() ?? NO_PANELS;
-    if (panels !== this.compared) {
-      this.compared = panels;
-      if (!samePlainData(this.snapshot, panels)) {
-        this.snapshot = panels;
-        const { tour, announcement, launcher } = panels;
-        if (!samePlainData(this.cards, { tour, announcement })) this.cards = { tour, announcement };
-        if (!samePlainData(this.launcher, launcher)) this.launcher = launcher;
-      }
-    }
-    return this.snapshot;
-  };
-
-  /** The same object for as long as the tour step and the announcement show the same. */
+  /** The same object for as long as the tour step and the announcement show the same, from one session to the next. */
   getCards = (): OverlayCards => {
-    this.getPanels();
+    this.compare();
     return this.cards;
   };
 
   /** The same object for as long as the launcher's content is the same. */
   getLauncher = (): LauncherView => {
-    this.getPanels();
+    this.compare();
     return this.launcher;
   };
 
@@ -114,6 +98,16 @@ export class CurrentSession implements OverlayPanelsSource {
 
   tourClose(): void {
     this.session?.tourClose();
+  }
+
+  /** Takes the session's panels where they differ from the snapshots given out. */
+  private compare(): void {
+    const panels = this.session?.getPanels() ?? NO_PANELS;
+    if (panels === this.compared) return;
+    this.compared = panels;
+    const { tour, announcement, launcher } = panels;
+    if (!samePlainData(this.cards, { tour, announcement })) this.cards = { tour, announcement };
+    if (!samePlainData(this.launcher, launcher)) this.launcher = launcher;
   }
 
   private notify(): void {
