@@ -75,11 +75,12 @@ describe('recordClicks', () => {
       <div id="ombord"><button id="ours">Get help</button></div>
       <div contenteditable="true"><p><a id="typed-link" href="https://example.com">Kari's notes</a></p></div>
       <div role="combobox"><a id="option" href="/001">Acme Corporation</a></div>
+      <div role="combobox"><span contenteditable="false"><button id="in-entry">Acme Corporation</button></span></div>
       <div id="host"></div>`);
     // A text entry the path goes through in a shadow root counts as well.
     const root = document.getElementById('host')?.attachShadow({ mode: 'open' });
     if (root) root.innerHTML = '<div role="textbox"><button id="in-shadow">Kari Nordmann</button></div>';
-    for (const id of ['submit', 'text', 'inner', 'plain', 'anchor-only', 'ours', 'typed-link', 'option']) document.getElementById(id)?.click();
+    for (const id of ['submit', 'text', 'inner', 'plain', 'anchor-only', 'ours', 'typed-link', 'option', 'in-entry']) document.getElementById(id)?.click();
     root?.getElementById('in-shadow')?.click();
     expect(trail.list()).toEqual([]);
   });
