@@ -116,7 +116,7 @@ describe('recordClicks', () => {
     expect(trail.list().map((crumb) => crumb.label)).toEqual(['Help']);
   });
 
-  it('reads the labels of a burst of clicks when the page is idle, in order with navigations', () => {
+  it('reads the labels of a burst of clicks soon after it, in order with navigations', () => {
     document.body.innerHTML = '<button id="save">Save</button><a id="next" href="/next">Next</a>';
     const idle: Array<() => void> = [];
     const trail = new BreadcrumbTrail(() => at, (task) => idle.push(task));
@@ -130,6 +130,43 @@ describe('recordClicks', () => {
     document.getElementById('next')?.click();
     expect(idle).toHaveLength(2);
     expect(trail.list().map((crumb) => crumb.label)).toEqual(['Save', 'Next', 'record_view Account', 'Next']);
+  });
+
+  it('reads only as many labels of a long burst as the trail keeps, the newest', () => {
+    document.body.innerHTML = Array.from({ length: 30 }, (_, i) => `<button id="b${i}">Button ${i}</button>`).join('');
+    const later: Array<() => void> = [];
+    const trail = new BreadcrumbTrail(() => at, (task) => later.push(task));
+    recordClicks(document, trail, { signal: new AbortController().signal });
+    trail.navigated(context);
+    const buttons = [...document.querySelectorAll('button')];
+    for (const button of buttons) button.click();
+    // The ten oldest clicks would be pushed out of the trail by the twenty after them: never read.
+    const read: number[] = [];
+    const older = buttons.slice(0, 10);
+    older.forEach((button, i) => {
+      button.getAttribute = (name) => {
+        read.push(i);
+        return HTMLElement.prototype.getAttribute.call(button, name);
+      };
+    });
+    expect(later).toHaveLength(1);
+    later[0]?.();
+    for (const button of older) Reflect.deleteProperty(button, 'getAttribute');
+    expect(read).toEqual([]);
+    expect(trail.list().map((crumb) => crumb.label)).toEqual(Array.from({ length: 20 }, (_, i) => `Button ${i + 10}`));
+  });
+
+  it('reads the labels at once when many clicks wait, keeping the navigation before them while they fit', () => {
+    document.body.innerHTML = '<button id="save">Save</button><div id="plain">text</div>';
+    const later: Array<() => void> = [];
+    const trail = new BreadcrumbTrail(() => at, (task) => later.push(task));
+    recordClicks(document, trail, { signal: new AbortController().signal });
+    trail.navigated(context);
+    // Clicks on no control take no place in the trail: the navigation stays.
+    for (let i = 0; i < 59; i++) document.getElementById('plain')?.click();
+    document.getElementById('save')?.click();
+    expect(later).toHaveLength(1);
+    expect(trail.list().map((crumb) => crumb.label)).toEqual(['record_view Account', 'Save']);
   });
 
   it('stops when the signal aborts', () => {

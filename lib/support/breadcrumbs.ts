@@ -5,8 +5,9 @@
  */
 import type { SupportContext } from '../api/support';
 import type { CrmContext } from '../crm/context';
+import { SUPPORT_TRAIL_MAX } from '../api/support-limits';
 import { accessibleName, roleOf } from '../crm/locate/accessible-name';
-import { closestComposed, composedParent, pathParent } from '../crm/locate/composed';
+import { composedParent, isShadowRoot, pathParent } from '../crm/locate/composed';
 import type { UserActions } from '../dom/user-actions';
 import { Trail, trimText } from './trail';
 
@@ -28,15 +29,21 @@ const TEXT_ENTRY_TAGS: ReadonlySet<string> = new Set(['input', 'textarea', 'sele
 const TEXT_ENTRY_AROUND = [...TEXT_ENTRY_ROLES].map((role) => `[role="${role}"]`).join(', ');
 /** Where typed text lives, as a selector: a control wrapping one is named without its content. */
 const TEXT_ENTRY = [...TEXT_ENTRY_TAGS, '[contenteditable=""]', '[contenteditable="true"]', TEXT_ENTRY_AROUND].join(', ');
+/** What around a control can make it typed content: editable content (or an island of it that is not) and text entries. */
+const TYPED_AROUND = `[contenteditable], ${TEXT_ENTRY_AROUND}`;
 
 /** `Node.ELEMENT_NODE`, without looking up `Node` on the global object for each element. */
 const ELEMENT_NODE = 1;
 const isElement = (target: EventTarget | null | undefined): target is Element => (target as Partial<Node> | null | undefined)?.nodeType === ELEMENT_NODE;
 
-/** How many clicks wait for their labels at most; past that, they are labelled at once. */
-const PENDING_MAX = 20;
-/** An idle moment comes within this, or the labels are read anyway. */
-const IDLE_TIMEOUT_MS = 1000;
+/**
+ * How many clicks wait for their labels at most; past that, they are labelled at once. Only the
+ * newest `SUPPORT_TRAIL_MAX` labelled ones can stay in the trail, so the labels of a burst
+ * are read newest first until that many are found, and the older clicks are never read.
+ */
+const PENDING_MAX = 3 * SUPPORT_TRAIL_MAX;
+/** The labels of the clicks heard are read within this. */
+const LABEL_WITHIN_MS = 1000;
 
 /**
  * A click heard on the CRM page, labelled later. `path` is the event's composed path when the
@@ -79,29 +86,49 @@ function firstControl(path: Iterable<EventTarget>): Element | null {
     const role = element.getAttribute('role');
     if (role !== null && TEXT_ENTRY_ROLES.has(role)) return null;
     if (name === 'button' || name === 'summary' || (name === 'a' && element.hasAttribute('href')) || (role !== null && LABELLED_ROLES.has(role))) {
-      if (isEditable(element)) return null;
-      const parent = composedParent(element);
-      return parent !== null && closestComposed(parent, TEXT_ENTRY_AROUND) !== null ? null : element;
+      return isTypedContent(element) ? null : element;
     }
   }
   return null;
 }
 
 /**
- * Whether the control is editable content. A control the page removed after the click (Lightning
- * re-renders on most actions) has no style any more, so `isContentEditable` says false there:
- * the nearest `contenteditable` attribute around it, across shadow roots, decides as well.
+ * Whether the control is part of what the user types: editable content, or inside a text entry
+ * (an option in a combobox's list), across shadow roots. A control the page removed after the
+ * click (Lightning re-renders on most actions) has no style any more, so `isContentEditable`
+ * says false there: the nearest `contenteditable` attribute around it decides as well. One walk
+ * up the composed tree, one `closest` per tree, answers both (the hot part of each click's label).
  */
-function isEditable(element: Element): boolean {
-  if (element.isConnected && (element as Partial<HTMLElement>).isContentEditable === true) return true;
-  const nearest = closestComposed(element, '[contenteditable]');
-  return nearest !== null && nearest.getAttribute('contenteditable')?.toLowerCase() !== 'false';
+function isTypedContent(control: Element): boolean {
+  if (control.isConnected && (control as Partial<HTMLElement>).isContentEditable === true) return true;
+  let editableDecided = false;
+  let node: Element | null = control;
+  while (node !== null) {
+    const hit: Element | null = node.closest(TYPED_AROUND);
+    if (hit === null) {
+      const root = node.getRootNode();
+      node = isShadowRoot(root) ? root.host : null;
+      continue;
+    }
+    // The control's own role is a labelled one: only an element around it is a text entry.
+    if (hit !== control) {
+      const role = hit.getAttribute('role');
+      if (role !== null && TEXT_ENTRY_ROLES.has(role)) return true;
+    }
+    // The nearest `contenteditable` decides; an island that is not editable may sit in a text entry still.
+    const editable = hit.getAttribute('contenteditable');
+    if (editable !== null && !editableDecided) {
+      if (editable.toLowerCase() !== 'false') return true;
+      editableDecided = true;
+    }
+    node = composedParent(hit);
+  }
+  return false;
 }
 
-/** Runs `task` when the page is idle (soon after a burst of clicks), or within a second anyway. */
-function whenIdle(task: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(task, { timeout: IDLE_TIMEOUT_MS });
-  else setTimeout(task, 0);
+/** Reads the labels of the clicks heard soon, within a second, after a burst of clicks rather than in it. */
+function soon(task: () => void): void {
+  setTimeout(task, LABEL_WITHIN_MS);
 }
 
 export class BreadcrumbTrail {
@@ -112,7 +139,7 @@ export class BreadcrumbTrail {
 
   constructor(
     private readonly now: () => Date,
-    private readonly schedule: (task: () => void) => void = whenIdle,
+    private readonly schedule: (task: () => void) => void = soon,
   ) {}
 
   /** A navigation: `record_view Account`. */
@@ -128,9 +155,9 @@ export class BreadcrumbTrail {
   }
 
   /**
-   * A click somewhere on the page, labelled when the page is next idle: in the click itself, the
-   * extension takes only the element, and the labels of a burst of clicks are then read in one
-   * go, far cheaper per click (bench (b), DOM churn: ~4× less of the CRM's time per click).
+   * A click somewhere on the page, labelled within a second: in the click itself, the extension
+   * takes only the element, and the labels of a burst of clicks are then read in one go, far
+   * cheaper per click, and only as many as the trail keeps (bench (b), DOM churn).
    */
   heard(click: HeardClick): void {
     this.pending.push(click);
@@ -147,11 +174,15 @@ export class BreadcrumbTrail {
     if (this.pending.length === 0) return;
     const clicks = this.pending;
     this.pending = [];
-    for (const click of clicks) {
+    // Everything in the trail is older than these clicks: the newest labelled ones push it out.
+    const labelled: Array<{ at: number; kind: 'click'; label: string }> = [];
+    for (const click of clicks.reverse()) {
+      if (labelled.length === SUPPORT_TRAIL_MAX) break;
       const control = clickedControl(click);
       const label = control === null ? '' : accessibleLabel(control);
-      if (label !== '') this.trail.add({ at: click.at, kind: 'click', label });
+      if (label !== '') labelled.push({ at: click.at, kind: 'click', label });
     }
+    this.trail.add(...labelled.reverse());
   }
 }
 

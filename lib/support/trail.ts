@@ -9,8 +9,9 @@ export class Trail<T> {
 
   constructor(private readonly limit = SUPPORT_TRAIL_MAX) {}
 
-  add(item: T): void {
-    this.items.push(item);
+  /** Adds these, oldest first; the oldest of all go past the limit. */
+  add(...items: T[]): void {
+    this.items.push(...items);
     if (this.items.length > this.limit) this.items.splice(0, this.items.length - this.limit);
   }
 
