@@ -2,7 +2,7 @@
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Tooltip } from './Tooltip';
-import { clearBeacons, createAnchor, renderBeacon, TestResizeObserver, translate } from './testing';
+import { clearBeacons, createAnchor, renderBeacon, TestIntersectionObserver, TestResizeObserver, translate } from './testing';
 
 afterEach(() => {
   clearBeacons();
@@ -319,6 +319,32 @@ describe('Beacon with its anchor clipped away', () => {
   });
 });
 
+describe('Beacon whose anchor an ancestor starts to clip where it is', () => {
+  it('hides when the browser reports the anchor out of view, with nothing measured by the overlay', async () => {
+    const anchor = createAnchor();
+    const wrapper = document.createElement('div');
+    wrapper.getBoundingClientRect = () => DOMRect.fromRect({ x: 600, y: 600, width: 50, height: 50 });
+    wrapper.append(anchor);
+    document.body.append(wrapper);
+    renderBeacon({ anchor });
+    const beacon = () => document.querySelector<HTMLElement>('.ob-beacon');
+    await waitFor(() => expect(beacon()?.style.visibility).toBe(''));
+
+    // The anchor does not move and nothing scrolls: only the intersection with the viewport changes.
+    const styles = vi.spyOn(window, 'getComputedStyle');
+    act(() => {
+      wrapper.style.overflow = 'hidden';
+    });
+    await waitFor(() => expect(beacon()?.style.visibility).toBe('hidden'));
+    expect(styles.mock.calls.some(([element]) => element === wrapper)).toBe(false);
+
+    act(() => {
+      wrapper.style.overflow = '';
+    });
+    await waitFor(() => expect(beacon()?.style.visibility).toBe(''));
+  });
+});
+
 describe('Beacon whose anchor is clipped away while its card is open', () => {
   it('closes the card, and it stays closed when the anchor is back', async () => {
     const anchor = createAnchor();
@@ -341,32 +367,7 @@ describe('Beacon whose anchor is clipped away while its card is open', () => {
 });
 
 describe('pinToAnchor and layout shifts', () => {
-  /** A stand-in that the test drives: happy-dom's observers never report. */
-  class FakeIntersectionObserver {
-    static all: FakeIntersectionObserver[] = [];
-    targets = new Set<Element>();
-    constructor(
-      readonly callback: IntersectionObserverCallback,
-      readonly options?: IntersectionObserverInit,
-    ) {
-      FakeIntersectionObserver.all.push(this);
-    }
-    observe(target: Element) {
-      this.targets.add(target);
-    }
-    disconnect() {
-      this.targets.clear();
-    }
-    takeRecords() {
-      return [];
-    }
-    static watching(target: Element) {
-      return FakeIntersectionObserver.all.filter((observer) => observer.targets.has(target));
-    }
-  }
-
   it('keeps following the anchor’s moves after it was hidden and shown again (a cached page switched away from and back)', async () => {
-    vi.stubGlobal('IntersectionObserver', FakeIntersectionObserver);
     try {
       const anchor = createAnchor();
       renderBeacon({ anchor });
@@ -386,20 +387,20 @@ describe('pinToAnchor and layout shifts', () => {
         return { showAt };
       };
       await waitFor(() => expect(beacon()?.style.transform).toBe('translate(168px, 88px)'));
-      await waitFor(() => expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(1));
+      await waitFor(() => expect(TestIntersectionObserver.observing(anchor, 'moves')).toHaveLength(1));
 
       // Hidden: the anchor's size observer stops the layout-shift observer before it reports.
       const hidden = hide();
-      expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(0);
+      expect(TestIntersectionObserver.observing(anchor, 'moves')).toHaveLength(0);
 
       // Shown again: watched afresh once it has stayed shown a moment (a move meanwhile is caught
       // up then), so a later layout shift moves the beacon.
       hidden.showAt({ x: 100, y: 100 });
-      expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(0);
+      expect(TestIntersectionObserver.observing(anchor, 'moves')).toHaveLength(0);
       moveAnchors({ x: 200, y: 150 });
-      await waitFor(() => expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(1));
+      await waitFor(() => expect(TestIntersectionObserver.observing(anchor, 'moves')).toHaveLength(1));
       await waitFor(() => expect(beacon()?.style.transform).toBe('translate(268px, 138px)'));
-      const [shifts] = FakeIntersectionObserver.watching(anchor);
+      const [shifts] = TestIntersectionObserver.observing(anchor, 'moves');
       // A report with the box the anchor had when it was observed: no move, and nothing measured.
       // The root's box is the viewport less the root margins: the box the anchor was observed at.
       const observedAt = DOMRect.fromRect({ x: 200, y: 150, width: 80, height: 24 });
@@ -409,7 +410,7 @@ describe('pinToAnchor and layout shifts', () => {
       measured.mockClear();
       act(() => shifts?.callback([entry], shifts as unknown as IntersectionObserver));
       expect(measured.mock.contexts.includes(anchor)).toBe(false);
-      expect(FakeIntersectionObserver.watching(anchor)).toEqual([shifts]);
+      expect(TestIntersectionObserver.observing(anchor, 'moves')).toEqual([shifts]);
       // Moved: the report carries the new box. Nothing is measured in the report's task (the CRM
       // may have changed the page since its layout): the anchor is observed anew from the box
       // and viewport of the report, and the beacon moves after the next layout.
@@ -418,28 +419,28 @@ describe('pinToAnchor and layout shifts', () => {
       measured.mockClear();
       act(() => shifts?.callback([moved], shifts as unknown as IntersectionObserver));
       expect(measured.mock.contexts.includes(anchor)).toBe(false);
-      expect(FakeIntersectionObserver.watching(anchor).map((observer) => observer.options?.rootMargin)).toEqual(['-200px -644px -544px -300px']);
+      expect(TestIntersectionObserver.observing(anchor, 'moves').map((observer) => observer.options?.rootMargin)).toEqual(['-200px -644px -544px -300px']);
       await waitFor(() => expect(beacon()?.style.transform).toBe('translate(368px, 188px)'));
-      expect(FakeIntersectionObserver.watching(anchor)).not.toContain(shifts);
+      expect(TestIntersectionObserver.observing(anchor, 'moves')).not.toContain(shifts);
 
       // A report of no box at all (switched away): the observer stops without measuring the
       // page, and starts again once the anchor's size observer has seen it back for a moment.
-      const [current] = FakeIntersectionObserver.watching(anchor);
+      const [current] = TestIntersectionObserver.observing(anchor, 'moves');
       measured.mockClear();
       const none = { intersectionRatio: 0, boundingClientRect: DOMRect.fromRect({ x: 0, y: 0, width: 0, height: 0 }) } as IntersectionObserverEntry;
       act(() => current?.callback([none], current as unknown as IntersectionObserver));
       expect(measured.mock.contexts.includes(anchor)).toBe(false);
-      expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(0);
+      expect(TestIntersectionObserver.observing(anchor, 'moves')).toHaveLength(0);
       act(() => TestResizeObserver.report(anchor));
-      await waitFor(() => expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(1));
+      await waitFor(() => expect(TestIntersectionObserver.observing(anchor, 'moves')).toHaveLength(1));
 
       // Switched away, back and away again quickly: no observer started meanwhile.
-      const observers = FakeIntersectionObserver.all.length;
+      const observers = TestIntersectionObserver.movesObserved;
       hide().showAt({ x: 300, y: 200 });
       hide();
       await new Promise((resolve) => setTimeout(resolve, 400));
-      expect(FakeIntersectionObserver.all.length).toBe(observers);
-      expect(FakeIntersectionObserver.watching(anchor)).toHaveLength(0);
+      expect(TestIntersectionObserver.movesObserved).toBe(observers);
+      expect(TestIntersectionObserver.observing(anchor, 'moves')).toHaveLength(0);
     } finally {
       vi.unstubAllGlobals();
     }

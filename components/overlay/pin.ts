@@ -39,6 +39,14 @@ export interface PinOptions {
  * keeps its box, and `onClippedChange` hears each change (an open card closes). Returns what
  * stops it.
  *
+ * Whether the anchor is clipped or scrolled away is what the browser reports to an
+ * `IntersectionObserver` (`observeVisibility`), computed with its own layout: Floating UI's
+ * `hide` finds the ancestors that clip the anchor by reading the computed style of each, ~30 on a
+ * Lightning record page, for every anchor the CRM renders anew, and measures each of them on
+ * every update (bench (b): most of a beacon's positioning at each settle). Only the first
+ * position of a new page's first view, measured at once (`measureNow`), asks `hide` as well:
+ * the browser's first report comes with the next frame, and that dot would show a frame later.
+ *
  * Anchors are measured right after the browser's layout (`followAnchorSize`), where it costs
  * nothing, with one exception: `measureNow` measures at once, for an element that has just
  * appeared (a tip on a page just opened: bench (a), time to the first tip). Otherwise the first
@@ -56,8 +64,11 @@ export function pinToAnchor(
   { measureNow }: { measureNow: boolean },
 ): () => void {
   const keptPlatform = platformKeepingClippingAncestors({ element, width: size, height: size });
-  const middleware = [offset({ mainAxis: gap, crossAxis: along }), shift({ padding: VIEWPORT_PADDING }), hide()];
+  const middleware = [offset({ mainAxis: gap, crossAxis: along }), shift({ padding: VIEWPORT_PADDING })];
+  const measuringClipping = [...middleware, hide()];
   let clipped: boolean | null = null;
+  /** Whether the anchor is clipped or scrolled away, as the browser last reported it; null before its first report. */
+  let reportedHidden: boolean | null = null;
   let latest = 0;
   let stopped = false;
   /** The latest position computed, and the one in the element's style. */
@@ -101,22 +112,38 @@ export function pinToAnchor(
     // pages would otherwise cost every beacon on it a full computation (bench (b), DOM churn).
     const rect = anchor.getBoundingClientRect();
     if (basis !== null && basis.holds(rect)) {
-      place(basis.hidden, null);
+      const hidden = reportedHidden ?? clipped;
+      if (hidden !== null) place(hidden, null);
       return;
     }
-    void computePosition(anchor, element, { strategy: 'fixed', placement, middleware, platform: keptPlatform }).then(({ x, y, middlewareData }) => {
+    // Before the browser's first report, only the first position measured at once asks `hide`;
+    // any other waits, invisible, for that report (which places it).
+    const askHide = reportedHidden === null && clipped === null && measureNow;
+    void computePosition(anchor, element, {
+      strategy: 'fixed',
+      placement,
+      middleware: askHide ? measuringClipping : middleware,
+      platform: keptPlatform,
+    }).then(({ x, y, middlewareData }) => {
       if (stopped || run !== latest) return;
       const ratio = window.devicePixelRatio || 1;
       const next = `translate(${Math.round(x * ratio) / ratio}px, ${Math.round(y * ratio) / ratio}px)`;
-      const hidden = middlewareData.hide?.referenceHidden === true;
-      basis = positionBasis(anchor, element, rect, hidden);
-      place(hidden, next);
+      basis = positionBasis(anchor, element, rect);
+      const hidden = reportedHidden ?? (askHide ? middlewareData.hide?.referenceHidden === true : clipped);
+      if (hidden !== null) place(hidden, next);
+      else transform = next;
     });
   };
   const stop = followAnchorSize(anchor, element, update);
+  const stopVisibility = observeVisibility(anchor, (visible) => {
+    reportedHidden = !visible;
+    // Without a position yet, the first one takes this report.
+    if (!stopped && transform !== null) place(reportedHidden || anchor.getClientRects().length === 0, null);
+  });
   if (measureNow) update();
   return () => {
     stopped = true;
+    stopVisibility();
     stop();
     // A stopped pin writes nothing: its write does not hold the next pin's back from a frame.
     if (writesBeforeFrame.get(element) === write) writesBeforeFrame.delete(element);
@@ -124,24 +151,21 @@ export function pinToAnchor(
 }
 
 interface PositionBasis {
-  /** Whether the anchor is still clipped away (the `hide` middleware). */
-  hidden: boolean;
   /** Whether a position computed then still holds for an anchor now at `rect`. */
   holds(rect: DOMRect): boolean;
 }
 
 /**
  * The facts a pinned element's position follows from: the anchor's box, the viewport's size
- * (`shift` keeps the element inside it), and where anchor and element are in the tree (which
- * ancestors clip the anchor, what the element is positioned in). An ancestor that starts to clip
- * the anchor without moving it is not seen, as `autoUpdate` does not report that either.
+ * (`shift` keeps the element inside it), and where anchor and element are in the tree (what the
+ * element is positioned in). Whether the anchor is clipped is not among them: the browser
+ * reports that (`observeVisibility`), also when an ancestor starts to clip it without moving it.
  */
-function positionBasis(anchor: Element, element: Element, at: DOMRect, hidden: boolean): PositionBasis {
+function positionBasis(anchor: Element, element: Element, at: DOMRect): PositionBasis {
   const { innerWidth, innerHeight } = window;
   const anchorParents = composedParents(anchor);
   const elementParents = composedParents(element);
   return {
-    hidden,
     holds: (rect) =>
       rect.x === at.x &&
       rect.y === at.y &&
@@ -261,6 +285,52 @@ function observeSize(target: Element, onReport: () => void): () => void {
     if (!reports.delete(own) || reports.size > 0) return;
     heard.delete(target);
     observer.unobserve(target);
+  };
+}
+
+/** The one `IntersectionObserver` of the beacons' anchors' visibility, and who hears each target. */
+let visibilityReports: { observer: IntersectionObserver; heard: Map<Element, Set<(visible: boolean) => void>> } | null = null;
+
+/**
+ * Calls `onReport` with whether `target` is in view (in the viewport and not clipped away by an
+ * ancestor's overflow, across shadow roots), first after the next frame's layout, then each time
+ * that changes. The browser works it out as it lays the page out: nothing is measured here. One
+ * observer reports every anchor, as `observeSize` does.
+ */
+function observeVisibility(target: Element, onReport: (visible: boolean) => void): () => void {
+  if (visibilityReports === null) {
+    const heard = new Map<Element, Set<(visible: boolean) => void>>();
+    const observer = new IntersectionObserver((entries) => {
+      for (const { target: reported, isIntersecting } of entries) {
+        for (const report of [...(heard.get(reported) ?? [])]) {
+          try {
+            report(isIntersecting);
+          } catch (error) {
+            reportError(error);
+          }
+        }
+      }
+    });
+    visibilityReports = { observer, heard };
+  }
+  const { observer, heard } = visibilityReports;
+  const observed = heard.get(target);
+  const reports = observed ?? new Set<(visible: boolean) => void>();
+  if (observed === undefined) heard.set(target, reports);
+  // Observed afresh, so that this newcomer gets a first report too.
+  else observer.unobserve(target);
+  const own = (visible: boolean) => onReport(visible);
+  reports.add(own);
+  observer.observe(target);
+  return () => {
+    if (!reports.delete(own) || reports.size > 0) return;
+    heard.delete(target);
+    observer.unobserve(target);
+    // None left (the user navigates): the next dots get an observer of their own.
+    if (heard.size === 0 && visibilityReports?.observer === observer) {
+      observer.disconnect();
+      visibilityReports = null;
+    }
   };
 }
 

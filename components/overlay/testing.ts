@@ -63,11 +63,12 @@ export class TestResizeObserver {
     return [...TestResizeObserver.all].filter((observer) => observer.targets.has(target));
   }
 
-  /** Reports `target` to every observer of it, now. */
+  /** Reports `target` to every observer of it, now (and whether it is in view, after this task). */
   static report(target: Element): void {
     for (const observer of TestResizeObserver.all) {
       if (observer.targets.has(target)) observer.callback([{ target } as ResizeObserverEntry], observer as unknown as ResizeObserver);
     }
+    TestIntersectionObserver.checkAll();
   }
 
   /** Reports come after the layout, not in the task that changed the page. */
@@ -79,11 +80,111 @@ export class TestResizeObserver {
 }
 
 /**
+ * happy-dom's `IntersectionObserver` never reports. This one reports to an observer of the
+ * viewport (the beacons' anchors' visibility) as the browser's does: once after `observe`, then
+ * whenever the target comes into view or leaves it, after a scroll or a change of the page or
+ * when a test says so (`TestResizeObserver.report`). In view means rendered, inside the viewport
+ * and not clipped away by an ancestor with an inline `overflow: hidden`, from the boxes
+ * `getBoundingClientRect` gives. An observer with a root margin (a layout-shift observer) reports only when a test calls
+ * its `callback`. `createAnchor` puts it in place.
+ */
+export class TestIntersectionObserver {
+  static readonly all = new Set<TestIntersectionObserver>();
+  /** Each target, with whether it was in view at its last report (null: none yet). */
+  readonly targets = new Map<Element, boolean | null>();
+  private listening: AbortController | null = null;
+
+  constructor(
+    readonly callback: IntersectionObserverCallback,
+    readonly options?: IntersectionObserverInit,
+  ) {
+    TestIntersectionObserver.all.add(this);
+  }
+
+  /** How many times an observer with a root margin started observing. */
+  static movesObserved = 0;
+
+  observe(target: Element): void {
+    if (this.targets.has(target)) return;
+    this.targets.set(target, null);
+    if (this.options?.rootMargin !== undefined) {
+      TestIntersectionObserver.movesObserved++;
+      return;
+    }
+    if (this.listening === null) {
+      this.listening = new AbortController();
+      const check = () => this.checkLater();
+      window.addEventListener('scroll', check, { capture: true, signal: this.listening.signal });
+      const changes = new MutationObserver(check);
+      changes.observe(document, { childList: true, subtree: true, attributes: true });
+      this.listening.signal.addEventListener('abort', () => changes.disconnect());
+    }
+    this.checkLater();
+  }
+
+  unobserve(target: Element): void {
+    this.targets.delete(target);
+  }
+
+  disconnect(): void {
+    this.targets.clear();
+    this.listening?.abort();
+    this.listening = null;
+    TestIntersectionObserver.all.delete(this);
+  }
+
+  takeRecords(): IntersectionObserverEntry[] {
+    return [];
+  }
+
+  /** The observers observing `target`: those of the anchor's moves (with a root margin), or of its visibility. */
+  static observing(target: Element, kind: 'moves' | 'visibility'): TestIntersectionObserver[] {
+    return [...TestIntersectionObserver.all].filter(
+      (observer) => observer.targets.has(target) && (observer.options?.rootMargin !== undefined) === (kind === 'moves'),
+    );
+  }
+
+  /** Looks again at every target of every observer of the viewport (the page changed). */
+  static checkAll(): void {
+    for (const observer of TestIntersectionObserver.all) if (observer.listening !== null) observer.checkLater();
+  }
+
+  /** Reports come after the layout, not in the task that changed the page. */
+  private checkLater(): void {
+    setTimeout(() => {
+      const entries: IntersectionObserverEntry[] = [];
+      for (const [target, was] of this.targets) {
+        const now = inView(target);
+        if (now === was) continue;
+        this.targets.set(target, now);
+        entries.push({ target, isIntersecting: now, intersectionRatio: now ? 1 : 0 } as IntersectionObserverEntry);
+      }
+      if (entries.length > 0) this.callback(entries, this as unknown as IntersectionObserver);
+    }, 0);
+  }
+}
+
+function inView(target: Element): boolean {
+  if (!target.isConnected || target.getClientRects().length === 0) return false;
+  const box = target.getBoundingClientRect();
+  const overlaps = (other: { left: number; top: number; right: number; bottom: number }) =>
+    box.left < other.right && other.left < box.right && box.top < other.bottom && other.top < box.bottom;
+  const root = document.documentElement;
+  if (!overlaps({ left: 0, top: 0, right: root.clientWidth, bottom: root.clientHeight })) return false;
+  // Inline styles only (as the tests set them): a computed style read here would count as the overlay's.
+  for (let element = target.parentElement; element !== null && element !== document.body; element = element.parentElement) {
+    if (element.style.overflow === 'hidden' && !overlaps(element.getBoundingClientRect())) return false;
+  }
+  return true;
+}
+
+/**
  * A button in the document, in a 1024×768 viewport where every element but `<html>` (the
  * anchor, and the beacon a tooltip points at) has an 80×24 box at (100, 100).
  */
 export function createAnchor(label = 'Log a Call'): HTMLButtonElement {
   vi.stubGlobal('ResizeObserver', TestResizeObserver);
+  vi.stubGlobal('IntersectionObserver', TestIntersectionObserver);
   for (const [property, value] of [['clientWidth', 1024], ['clientHeight', 768]] as const) {
     Object.defineProperty(document.documentElement, property, { configurable: true, value });
   }

@@ -133,6 +133,30 @@ describe('tips', () => {
     await page.close();
   });
 
+  it('hides its dot while the anchor is clipped away, and shows it again at the anchor', async () => {
+    const { page, tabId } = await open(lightning.record('Account', SF_IDS.acme));
+    const marker = beacon(page, 'account-industry');
+    await marker.waitFor();
+    const industry = [{ kind: 'salesforceField' as const, object: 'Account', field: 'Industry' }];
+    const before = await located(tabId, industry);
+    // The layout's container clips everything in it away; the field neither moves nor changes size.
+    const clip = (on: boolean) =>
+      page.evaluate(
+        ({ selector, on }) => {
+          const main = document.querySelector<HTMLElement>(`${selector} .record-main`);
+          if (main) main.style.cssText = on ? 'height: 0; overflow: hidden' : '';
+        },
+        { selector: ACTIVE_PAGE, on },
+      );
+    await clip(true);
+    expect((await located(tabId, industry)).element.rect).toEqual(before.element.rect);
+    await expect.poll(() => marker.isVisible(), { timeout: 2000 }).toBe(false);
+    await clip(false);
+    await expect.poll(() => marker.isVisible(), { timeout: 2000 }).toBe(true);
+    await expectOnCorner(marker, before.element.rect);
+    await page.close();
+  });
+
   it('shows a tip inside the edit modal, above the modal and usable', async () => {
     const { page, tabId } = await open(lightning.record('Opportunity', SF_IDS.acmeWidgets, 'edit'));
     const dialog = page.locator('section[role="dialog"][aria-modal="true"]');
