@@ -2,7 +2,7 @@
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { clearBeacons, createAnchor, renderBeacon, renderBeaconLayer, TestResizeObserver } from './testing';
+import { clearBeacons, createAnchor, renderBeacon, renderBeaconLayer, TestIntersectionObserver, TestResizeObserver } from './testing';
 
 afterEach(() => {
   clearBeacons();
@@ -152,6 +152,28 @@ describe('BeaconLayer with BeaconCards', () => {
     expect(button.classList.contains('ob-beacon--settled')).toBe(true);
     await waitFor(() => expect(button.style.transform).not.toBe(''));
     expect(button.style.visibility).toBe('');
+  });
+
+  it('shows its dot again where its anchor was in view, in the frame that lays it out, before the browser reports', async () => {
+    const { layer, tip } = renderBeacon();
+    const button = await beacon();
+    await waitFor(() => expect(button.style.visibility).toBe(''));
+    act(() => layer.pause());
+    // While the user was away, the CRM rendered the anchor anew.
+    const anchor = document.createElement('button');
+    const wrapper = document.createElement('div');
+    wrapper.append(anchor);
+    document.body.append(wrapper);
+    act(() => layer.sync([{ ...tip, anchor }]));
+    // From now on the browser says nothing of what is in view (its report comes a frame later).
+    const observe = vi.spyOn(TestIntersectionObserver.prototype, 'observe').mockImplementation(() => undefined);
+    const styles = vi.spyOn(window, 'getComputedStyle');
+    act(() => layer.resume());
+    await waitFor(() => expect(button.style.visibility).toBe(''));
+    expect(button.style.transform).not.toBe('');
+    expect(observe).toHaveBeenCalled();
+    // And `hide` was not asked: no computed style of the new anchor's ancestors read.
+    expect(styles.mock.calls.some(([element]) => element === wrapper)).toBe(false);
   });
 
   it('shows a tip that came while the user navigated once the navigation settles, pulsing', async () => {

@@ -62,6 +62,8 @@ interface Entry {
   unpin: () => void;
   /** Whether the dot was ever shown: one shown again (after a pause, on a new anchor) does not pulse again. */
   placed: boolean;
+  /** Whether its anchor was clipped away when the dot was last placed; null before its first placement. */
+  clipped: boolean | null;
 }
 
 let nextCardId = 0;
@@ -215,6 +217,7 @@ export class BeaconLayer {
       stop: new AbortController(),
       unpin: () => undefined,
       placed: false,
+      clipped: null,
     };
     this.listen(entry);
     this.entries.set(tip.key, entry);
@@ -279,9 +282,11 @@ export class BeaconLayer {
         entry.beacon,
         BEACON_PLACEMENT,
         (clipped) => {
+          entry.clipped = clipped;
           if (clipped && entry.open !== null) this.close(entry.tip.key, { refocus: false });
         },
-        { measureNow },
+        // Shown again, it starts from what its anchor was then, in the frame that lays it out.
+        { measureNow, lastClipped: entry.clipped },
       );
     }
   }

@@ -43,9 +43,12 @@ export interface PinOptions {
  * `IntersectionObserver` (`observeVisibility`), computed with its own layout: Floating UI's
  * `hide` finds the ancestors that clip the anchor by reading the computed style of each, ~30 on a
  * Lightning record page, for every anchor the CRM renders anew, and measures each of them on
- * every update (bench (b): most of a beacon's positioning at each settle). Only the first
- * position of a new page's first view, measured at once (`measureNow`), asks `hide` as well:
- * the browser's first report comes with the next frame, and that dot would show a frame later.
+ * every update (bench (b): most of a beacon's positioning at each settle). The browser's first
+ * report comes after the frame that lays the anchor out, though, and a first position that
+ * waited for it would cost the page a frame of its own. So the first position takes what the
+ * dot knew when it was last shown (`lastClipped`: a page shown again, an anchor the CRM
+ * rendered anew), and only a dot shown for the first time asks `hide`; the report corrects
+ * either, if it differs.
  *
  * Anchors are measured right after the browser's layout (`followAnchorSize`), where it costs
  * nothing, with one exception: `measureNow` measures at once, for an element that has just
@@ -61,7 +64,7 @@ export function pinToAnchor(
   element: HTMLElement,
   { placement, gap, along, size }: PinOptions,
   onClippedChange: (clipped: boolean) => void,
-  { measureNow }: { measureNow: boolean },
+  { measureNow, lastClipped = null }: { measureNow: boolean; lastClipped?: boolean | null },
 ): () => void {
   const keptPlatform = platformKeepingClippingAncestors({ element, width: size, height: size });
   const middleware = [offset({ mainAxis: gap, crossAxis: along }), shift({ padding: VIEWPORT_PADDING })];
@@ -112,13 +115,11 @@ export function pinToAnchor(
     // pages would otherwise cost every beacon on it a full computation (bench (b), DOM churn).
     const rect = anchor.getBoundingClientRect();
     if (basis !== null && basis.holds(rect)) {
-      const hidden = reportedHidden ?? clipped;
-      if (hidden !== null) place(hidden, null);
+      place(reportedHidden ?? clipped ?? lastClipped ?? false, null);
       return;
     }
-    // Before the browser's first report, only the first position measured at once asks `hide`;
-    // any other waits, invisible, for that report (which places it).
-    const askHide = reportedHidden === null && clipped === null && measureNow;
+    // Before the browser's first report: what the dot knew, or else `hide`.
+    const askHide = reportedHidden === null && clipped === null && lastClipped === null;
     void computePosition(anchor, element, {
       strategy: 'fixed',
       placement,
@@ -129,16 +130,14 @@ export function pinToAnchor(
       const ratio = window.devicePixelRatio || 1;
       const next = `translate(${Math.round(x * ratio) / ratio}px, ${Math.round(y * ratio) / ratio}px)`;
       basis = positionBasis(anchor, element, rect);
-      const hidden = reportedHidden ?? (askHide ? middlewareData.hide?.referenceHidden === true : clipped);
-      if (hidden !== null) place(hidden, next);
-      else transform = next;
+      place(reportedHidden ?? (askHide ? middlewareData.hide?.referenceHidden === true : (clipped ?? lastClipped ?? false)), next);
     });
   };
   const stop = followAnchorSize(anchor, element, update);
   const stopVisibility = observeVisibility(anchor, (visible) => {
     reportedHidden = !visible;
     // Without a position yet, the first one takes this report.
-    if (!stopped && transform !== null) place(reportedHidden || anchor.getClientRects().length === 0, null);
+    if (!stopped && clipped !== null) place(reportedHidden || anchor.getClientRects().length === 0, null);
   });
   if (measureNow) update();
   return () => {
