@@ -245,93 +245,88 @@ function followAnchorSize(reference: Element, pinned: Element, update: () => voi
   };
 }
 
-/** The one `ResizeObserver` of the beacons' anchors and the layout probes, and who hears each target. */
-let sizeReports: { observer: ResizeObserver; heard: Map<Element, Set<() => void>> } | null = null;
+/** A browser observer of elements, as `sharedObserver` uses one. */
+interface ElementObserver {
+  observe(target: Element): void;
+  unobserve(target: Element): void;
+  disconnect(): void;
+}
 
 /**
- * Calls `onReport` with each report of `target`'s size, the first one after its first layout.
- * One observer reports every anchor and probe: the browser calls into the content script's world
- * once a frame for all the sizes that changed, not once per anchor, and each such call costs the
- * CRM's main thread on its own (bench (b): a cached page switched away from and back resizes
- * every anchor on it).
+ * One browser observer for every target, each heard by any number of callbacks: the browser
+ * calls into the content script's world once a frame for all the targets it reports, not once
+ * per target, and each such call costs the CRM's main thread on its own. `create` makes the
+ * observer from what hands a report of a target to that target's callbacks. A target is observed
+ * afresh for each newcomer, so that it gets a first report too. With `dropWhenIdle`, the observer
+ * is disconnected once no target is left, and the next target gets a new one.
  */
-function observeSize(target: Element, onReport: () => void): () => void {
-  if (sizeReports === null) {
-    const heard = new Map<Element, Set<() => void>>();
-    const observer = new ResizeObserver((entries) => {
-      for (const { target: reported } of entries) {
-        for (const report of [...(heard.get(reported) ?? [])]) {
+function sharedObserver<T>(
+  create: (deliver: (target: Element, report: T) => void) => ElementObserver,
+  { dropWhenIdle }: { dropWhenIdle: boolean },
+): (target: Element, onReport: (report: T) => void) => () => void {
+  let shared: { observer: ElementObserver; heard: Map<Element, Set<(report: T) => void>> } | null = null;
+  return (target, onReport) => {
+    if (shared === null) {
+      const heard = new Map<Element, Set<(report: T) => void>>();
+      const observer = create((reported, report) => {
+        for (const hear of [...(heard.get(reported) ?? [])]) {
           try {
-            report();
+            hear(report);
           } catch (error) {
             reportError(error);
           }
         }
+      });
+      shared = { observer, heard };
+    }
+    const { observer, heard } = shared;
+    const observed = heard.get(target);
+    const reports = observed ?? new Set<(report: T) => void>();
+    if (observed === undefined) heard.set(target, reports);
+    else observer.unobserve(target);
+    const own = (report: T) => onReport(report);
+    reports.add(own);
+    observer.observe(target);
+    return () => {
+      if (!reports.delete(own) || reports.size > 0) return;
+      heard.delete(target);
+      observer.unobserve(target);
+      if (dropWhenIdle && heard.size === 0 && shared?.observer === observer) {
+        observer.disconnect();
+        shared = null;
       }
-    });
-    sizeReports = { observer, heard };
-  }
-  const { observer, heard } = sizeReports;
-  const observed = heard.get(target);
-  const reports = observed ?? new Set<() => void>();
-  if (observed === undefined) heard.set(target, reports);
-  // Observed afresh, so that this newcomer gets a first report too.
-  else observer.unobserve(target);
-  const own = () => onReport();
-  reports.add(own);
-  observer.observe(target);
-  return () => {
-    if (!reports.delete(own) || reports.size > 0) return;
-    heard.delete(target);
-    observer.unobserve(target);
+    };
   };
 }
 
-/** The one `IntersectionObserver` of the beacons' anchors' visibility, and who hears each target. */
-let visibilityReports: { observer: IntersectionObserver; heard: Map<Element, Set<(visible: boolean) => void>> } | null = null;
+/**
+ * Calls `onReport` with each report of `target`'s size, the first one after its first layout.
+ * One observer reports every anchor and probe (`sharedObserver`): a cached page switched away
+ * from and back resizes every anchor on it (bench (b)).
+ */
+const observeSize: (target: Element, onReport: () => void) => () => void = sharedObserver<void>(
+  (deliver) =>
+    new ResizeObserver((entries) => {
+      for (const { target } of entries) deliver(target, undefined);
+    }),
+  // The layout probe stays observed for good: there is always a target.
+  { dropWhenIdle: false },
+);
 
 /**
  * Calls `onReport` with whether `target` is in view (in the viewport and not clipped away by an
  * ancestor's overflow, across shadow roots), first after the next frame's layout, then each time
  * that changes. The browser works it out as it lays the page out: nothing is measured here. One
- * observer reports every anchor, as `observeSize` does.
+ * observer reports every anchor, as `observeSize` does; none is left while the user navigates
+ * (the dots are unpinned), and the next dots get an observer of their own.
  */
-function observeVisibility(target: Element, onReport: (visible: boolean) => void): () => void {
-  if (visibilityReports === null) {
-    const heard = new Map<Element, Set<(visible: boolean) => void>>();
-    const observer = new IntersectionObserver((entries) => {
-      for (const { target: reported, isIntersecting } of entries) {
-        for (const report of [...(heard.get(reported) ?? [])]) {
-          try {
-            report(isIntersecting);
-          } catch (error) {
-            reportError(error);
-          }
-        }
-      }
-    });
-    visibilityReports = { observer, heard };
-  }
-  const { observer, heard } = visibilityReports;
-  const observed = heard.get(target);
-  const reports = observed ?? new Set<(visible: boolean) => void>();
-  if (observed === undefined) heard.set(target, reports);
-  // Observed afresh, so that this newcomer gets a first report too.
-  else observer.unobserve(target);
-  const own = (visible: boolean) => onReport(visible);
-  reports.add(own);
-  observer.observe(target);
-  return () => {
-    if (!reports.delete(own) || reports.size > 0) return;
-    heard.delete(target);
-    observer.unobserve(target);
-    // None left (the user navigates): the next dots get an observer of their own.
-    if (heard.size === 0 && visibilityReports?.observer === observer) {
-      observer.disconnect();
-      visibilityReports = null;
-    }
-  };
-}
+const observeVisibility: (target: Element, onReport: (visible: boolean) => void) => () => void = sharedObserver<boolean>(
+  (deliver) =>
+    new IntersectionObserver((entries) => {
+      for (const { target, isIntersecting } of entries) deliver(target, isIntersecting);
+    }),
+  { dropWhenIdle: true },
+);
 
 interface LayoutProbe {
   element: HTMLElement;
