@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InboxListSchema } from '../../../lib/api/inbox';
 import { expectTabReachesEveryControl, renderInbox, resetInbox } from './render';
 import { apiError, detailFixture, fakeBackend, REQUEST_ID, summaries, summaryOf } from './testing';
@@ -141,6 +141,36 @@ describe('request list', () => {
     backend.override = null;
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('table')).toBeTruthy();
+  });
+
+  it('keeps the rows on screen, marked busy, while the next filters load, and focus in them', async () => {
+    const backend = fakeBackend({ list: { requests: summaries(3), nextCursor: null, teams: ['Sales North'] } });
+    const { user } = await renderInbox({ backend });
+    const region = await screen.findByRole('region', { name: 'Help requests' });
+    expect(region.hasAttribute('aria-busy')).toBe(false);
+    // The next page of the list is held back until the test lets it through.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const answer = backend.fetch;
+    vi.stubGlobal('fetch', async (...args: Parameters<typeof fetch>) => {
+      await held;
+      return answer(...args);
+    });
+    await user.selectOptions(screen.getByLabelText('Queue'), 'Champions');
+    await screen.findByText('Loading requests…');
+    expect(screen.getByRole('region', { name: 'Help requests' })).toBe(region);
+    expect(region.getAttribute('aria-busy')).toBe('true');
+    expect(within(region).getAllByRole('link')).toHaveLength(3);
+    // A keyboard user tabs on meanwhile, into the rows; a request still listed keeps its row.
+    const first = within(region).getAllByRole('link')[0];
+    first?.focus();
+
+    release();
+    await waitFor(() => expect(region.hasAttribute('aria-busy')).toBe(false));
+    expect(screen.getByRole('region', { name: 'Help requests' })).toBe(region);
+    expect(document.activeElement).toBe(first);
   });
 
   it('reaches every filter, request and Load more with Tab, in order', async () => {

@@ -29,7 +29,11 @@ import { Ago, CameraIcon, ReplyIcon, StatusBadge, useDocumentTitle, useNow, View
 export const SEARCH_DEBOUNCE_MS = 300;
 
 type ListState =
-  | { phase: 'loading' }
+  /**
+   * `shown`: the rows of the filters before, kept on screen (marked busy) until the new ones
+   * come, so the page does not jump and a keyboard user's next Tab still finds the table.
+   */
+  | { phase: 'loading'; shown: readonly InboxRequestSummary[] }
   | { phase: 'failed'; problem: Problem }
   | { phase: 'loaded'; requests: InboxRequestSummary[]; nextCursor: string | null; more: 'idle' | 'loading' | Problem };
 
@@ -38,7 +42,7 @@ export function RequestList({ api, filters }: { api: InboxApi; filters: ListFilt
   const { t } = i18n;
   const now = useNow();
   useDocumentTitle(t('listTitle'));
-  const [state, setState] = useState<ListState>({ phase: 'loading' });
+  const [state, setState] = useState<ListState>({ phase: 'loading', shown: [] });
   // Kept across filter changes, so the team menu keeps its options while the next page loads.
   const [teams, setTeams] = useState<readonly string[]>([]);
   const [attempt, setAttempt] = useState(0);
@@ -48,7 +52,7 @@ export function RequestList({ api, filters }: { api: InboxApi; filters: ListFilt
   useEffect(() => {
     const controller = new AbortController();
     controllerRef.current = controller;
-    setState({ phase: 'loading' });
+    setState((current) => ({ phase: 'loading', shown: current.phase === 'loaded' ? current.requests : current.phase === 'loading' ? current.shown : [] }));
     void api.list(listQuery(filters, null), controller.signal).then((result) => {
       if (controller.signal.aborted) return;
       if (!result.ok) {
@@ -79,6 +83,8 @@ export function RequestList({ api, filters }: { api: InboxApi; filters: ListFilt
 
   const update = (change: Partial<ListFilters>) => navigate(listHash({ ...filters, ...change }), { replace: true });
 
+  // One table from one set of filters to the next: what has focus in it keeps it.
+  const rows = state.phase === 'loaded' ? state.requests : state.phase === 'loading' ? state.shown : [];
   let announcement = '';
   if (state.phase === 'loading') announcement = t('listLoading');
   else if (state.phase === 'loaded') {
@@ -104,7 +110,7 @@ export function RequestList({ api, filters }: { api: InboxApi; filters: ListFilt
           </button>
         </div>
       )}
-      {state.phase === 'loaded' && state.requests.length > 0 && <RequestTable requests={state.requests} now={now} />}
+      {rows.length > 0 && <RequestTable requests={rows} now={now} busy={state.phase === 'loading'} />}
       {state.phase === 'loaded' && state.more !== 'idle' && state.more !== 'loading' && (
         <p role="alert" className="notice notice--error">
           {describeProblem(state.more, i18n, now)}
@@ -257,12 +263,12 @@ function FilterSelect<T extends string>({
   );
 }
 
-function RequestTable({ requests, now }: { requests: readonly InboxRequestSummary[]; now: number }) {
+function RequestTable({ requests, now, busy }: { requests: readonly InboxRequestSummary[]; now: number; busy: boolean }) {
   const { t, number } = useI18n();
   const captionId = useId();
   return (
     // Focusable so a keyboard user can scroll the table sideways on a narrow window.
-    <div className="table-wrap" role="region" aria-labelledby={captionId} tabIndex={0}>
+    <div className="table-wrap" role="region" aria-labelledby={captionId} aria-busy={busy || undefined} tabIndex={0}>
       <table className="requests">
         <caption id={captionId} className="visually-hidden">
           {t('tableCaption')}
