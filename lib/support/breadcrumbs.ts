@@ -7,7 +7,7 @@ import type { SupportContext } from '../api/support';
 import type { CrmContext } from '../crm/context';
 import { SUPPORT_TRAIL_MAX } from '../api/support-limits';
 import { accessibleName, roleOf } from '../crm/locate/accessible-name';
-import { composedParent, isShadowRoot, pathParent } from '../crm/locate/composed';
+import { closestComposed, composedParent, pathParent } from '../crm/locate/composed';
 import type { UserActions } from '../dom/user-actions';
 import { Trail, trimText } from './trail';
 
@@ -102,14 +102,7 @@ function firstControl(path: Iterable<EventTarget>): Element | null {
 function isTypedContent(control: Element): boolean {
   if (control.isConnected && (control as Partial<HTMLElement>).isContentEditable === true) return true;
   let editableDecided = false;
-  let node: Element | null = control;
-  while (node !== null) {
-    const hit: Element | null = node.closest(TYPED_AROUND);
-    if (hit === null) {
-      const root = node.getRootNode();
-      node = isShadowRoot(root) ? root.host : null;
-      continue;
-    }
+  for (let hit = closestComposed(control, TYPED_AROUND); hit !== null; ) {
     // The control's own role is a labelled one: only an element around it is a text entry.
     if (hit !== control) {
       const role = hit.getAttribute('role');
@@ -121,7 +114,8 @@ function isTypedContent(control: Element): boolean {
       if (editable.toLowerCase() !== 'false') return true;
       editableDecided = true;
     }
-    node = composedParent(hit);
+    const above = composedParent(hit);
+    hit = above === null ? null : closestComposed(above, TYPED_AROUND);
   }
   return false;
 }
