@@ -129,7 +129,7 @@ export function pinToAnchor(
       if (stopped || run !== latest) return;
       const ratio = window.devicePixelRatio || 1;
       const next = `translate(${Math.round(x * ratio) / ratio}px, ${Math.round(y * ratio) / ratio}px)`;
-      basis = positionBasis(anchor, element, rect);
+      basis = positionBasis(element, rect);
       place(reportedHidden ?? (askHide ? middlewareData.hide?.referenceHidden === true : (clipped ?? lastClipped ?? false)), next);
     });
   };
@@ -156,13 +156,13 @@ interface PositionBasis {
 
 /**
  * The facts a pinned element's position follows from: the anchor's box, the viewport's size
- * (`shift` keeps the element inside it), and where anchor and element are in the tree (what the
- * element is positioned in). Whether the anchor is clipped is not among them: the browser
- * reports that (`observeVisibility`), also when an ancestor starts to clip it without moving it.
+ * (`shift` keeps the element inside it), and where the element is in the tree (what it is
+ * positioned in). Where the anchor is in the tree is not among them any more than whether it is
+ * clipped: the browser reports that (`observeVisibility`), also when an ancestor starts to clip
+ * it without moving it.
  */
-function positionBasis(anchor: Element, element: Element, at: DOMRect): PositionBasis {
+function positionBasis(element: Element, at: DOMRect): PositionBasis {
   const { innerWidth, innerHeight } = window;
-  const anchorParents = composedParents(anchor);
   const elementParents = composedParents(element);
   return {
     holds: (rect) =>
@@ -172,7 +172,6 @@ function positionBasis(anchor: Element, element: Element, at: DOMRect): Position
       rect.height === at.height &&
       window.innerWidth === innerWidth &&
       window.innerHeight === innerHeight &&
-      sameParents(anchor, anchorParents) &&
       sameParents(element, elementParents),
   };
 }
