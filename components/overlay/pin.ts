@@ -72,6 +72,8 @@ export function pinToAnchor(
   let clipped: boolean | null = null;
   /** Whether the anchor is clipped or scrolled away, as the browser last reported it; null before its first report. */
   let reportedHidden: boolean | null = null;
+  /** Whether the anchor is clipped, as best known without measuring: reported, placed, or as the dot last was; null when not known. */
+  const knownHidden = (): boolean | null => reportedHidden ?? clipped ?? lastClipped;
   let latest = 0;
   let stopped = false;
   /** The latest position computed, and the one in the element's style. */
@@ -115,11 +117,11 @@ export function pinToAnchor(
     // pages would otherwise cost every beacon on it a full computation (bench (b), DOM churn).
     const rect = anchor.getBoundingClientRect();
     if (basis !== null && basis.holds(rect)) {
-      place(reportedHidden ?? clipped ?? lastClipped ?? false, null);
+      place(knownHidden() ?? false, null);
       return;
     }
     // Before the browser's first report: what the dot knew, or else `hide`.
-    const askHide = reportedHidden === null && clipped === null && lastClipped === null;
+    const askHide = knownHidden() === null;
     void computePosition(anchor, element, {
       strategy: 'fixed',
       placement,
@@ -130,7 +132,7 @@ export function pinToAnchor(
       const ratio = window.devicePixelRatio || 1;
       const next = `translate(${Math.round(x * ratio) / ratio}px, ${Math.round(y * ratio) / ratio}px)`;
       basis = positionBasis(element, rect);
-      place(reportedHidden ?? (askHide ? middlewareData.hide?.referenceHidden === true : (clipped ?? lastClipped ?? false)), next);
+      place(knownHidden() ?? middlewareData.hide?.referenceHidden === true, next);
     });
   };
   const stop = followAnchorSize(anchor, element, update);

@@ -85,8 +85,8 @@ export class TestResizeObserver {
  * whenever the target comes into view or leaves it, after a scroll or a change of the page or
  * when a test says so (`TestResizeObserver.report`). In view means rendered, inside the viewport
  * and not clipped away by an ancestor with an inline `overflow: hidden`, from the boxes
- * `getBoundingClientRect` gives. An observer with a root margin (a layout-shift observer) reports only when a test calls
- * its `callback`. `createAnchor` puts it in place.
+ * `getBoundingClientRect` gives. An observer with a root margin (a layout-shift observer)
+ * reports only when a test calls its `callback`. `createAnchor` puts it in place.
  */
 export class TestIntersectionObserver {
   static readonly all = new Set<TestIntersectionObserver>();
