@@ -52,7 +52,7 @@ export function RequestList({ api, filters }: { api: InboxApi; filters: ListFilt
   useEffect(() => {
     const controller = new AbortController();
     controllerRef.current = controller;
-    setState((current) => ({ phase: 'loading', shown: current.phase === 'loaded' ? current.requests : current.phase === 'loading' ? current.shown : [] }));
+    setState((current) => ({ phase: 'loading', shown: rowsOf(current) }));
     void api.list(listQuery(filters, null), controller.signal).then((result) => {
       if (controller.signal.aborted) return;
       if (!result.ok) {
@@ -84,7 +84,7 @@ export function RequestList({ api, filters }: { api: InboxApi; filters: ListFilt
   const update = (change: Partial<ListFilters>) => navigate(listHash({ ...filters, ...change }), { replace: true });
 
   // One table from one set of filters to the next: what has focus in it keeps it.
-  const rows = state.phase === 'loaded' ? state.requests : state.phase === 'loading' ? state.shown : [];
+  const rows = rowsOf(state);
   let announcement = '';
   if (state.phase === 'loading') announcement = t('listLoading');
   else if (state.phase === 'loaded') {
@@ -261,6 +261,11 @@ function FilterSelect<T extends string>({
       </select>
     </div>
   );
+}
+
+/** The rows on screen: the requests loaded, or while the next ones load, those before. */
+function rowsOf(state: ListState): readonly InboxRequestSummary[] {
+  return state.phase === 'loaded' ? state.requests : state.phase === 'loading' ? state.shown : [];
 }
 
 function RequestTable({ requests, now, busy }: { requests: readonly InboxRequestSummary[]; now: number; busy: boolean }) {
