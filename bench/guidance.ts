@@ -65,16 +65,17 @@ const ACTIVE_PAGE = 'div.windowViewMode-normal.active';
 
 // ---- the browsers --------------------------------------------------------------------------
 
-interface BenchBrowser {
+export interface BenchBrowser {
   context: BrowserContext;
   close(): Promise<void>;
 }
 
 /**
  * Both browsers start the same way (persistent profile, same flags, extensions not disabled);
- * only one of them loads the built extension.
+ * only one of them loads an extension: the build in `extensionDir` (the one `npx wxt build` made,
+ * unless bench/ab.ts names another).
  */
-async function launch(port: number, withExtension: boolean): Promise<BenchBrowser> {
+export async function launch(port: number, extensionDir: string | null): Promise<BenchBrowser> {
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'ombord-bench-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
@@ -82,7 +83,7 @@ async function launch(port: number, withExtension: boolean): Promise<BenchBrowse
     ignoreDefaultArgs: ['--disable-extensions'],
     args: [
       ...FLAGS,
-      ...(withExtension ? [`--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`] : []),
+      ...(extensionDir === null ? [] : [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]),
       '--ignore-certificate-errors',
       `--host-resolver-rules=${hostResolverRules(port)}`,
     ],
@@ -91,7 +92,7 @@ async function launch(port: number, withExtension: boolean): Promise<BenchBrowse
     await context.close();
     await rm(userDataDir, { recursive: true, force: true });
   };
-  if (withExtension) {
+  if (extensionDir !== null) {
     const isExtensionWorker = (worker: Worker): boolean => worker.url().startsWith('chrome-extension://');
     try {
       if (!context.serviceWorkers().some(isExtensionWorker)) {
@@ -99,7 +100,7 @@ async function launch(port: number, withExtension: boolean): Promise<BenchBrowse
       }
     } catch (error) {
       await close();
-      throw new Error(`The extension's service worker did not start from ${EXTENSION_DIR} (run npx wxt build)`, { cause: error });
+      throw new Error(`The extension's service worker did not start from ${extensionDir} (run npx wxt build)`, { cause: error });
     }
   }
   return { context, close };
@@ -126,7 +127,7 @@ async function evaluateInPage<A, R>(page: Page, fn: (arg: A) => R | Promise<R>, 
 
 // ---- the tip both tools show -----------------------------------------------------------------
 
-interface ChosenTip {
+export interface ChosenTip {
   packId: string;
   itemId: string;
   title: string;
@@ -293,7 +294,7 @@ async function loadOnce(browser: BenchBrowser, kind: WatchConfig['kind'], tip: C
   }
 }
 
-const median = (values: readonly number[]): number => {
+export const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
@@ -315,8 +316,8 @@ export async function runTimeToFirstTooltipBench(): Promise<BenchSection> {
   const server = await startFixtureServer();
   const browsers: Partial<Record<WatchConfig['kind'], BenchBrowser>> = {};
   try {
-    browsers.ombord = await launch(server.port, true);
-    browsers.driver = await launch(server.port, false);
+    browsers.ombord = await launch(server.port, EXTENSION_DIR);
+    browsers.driver = await launch(server.port, null);
     const results: Record<WatchConfig['kind'], FirstGuidance[]> = { ombord: [], driver: [] };
     // Alternate the two, so a slow moment of the machine hits both; the first of each is discarded.
     for (let load = 0; load <= LOADS; load++) {
@@ -378,7 +379,7 @@ export async function runTimeToFirstTooltipBench(): Promise<BenchSection> {
 
 // ---- (b) main-thread cost under churn ---------------------------------------------------------
 
-interface ChurnConfig {
+export interface ChurnConfig {
   rounds: number;
   settleEvery: number;
   settleMs: number;
@@ -472,7 +473,7 @@ function visibleBeacons(title: string): { count: number; titled: boolean } {
   return { count: visible.length, titled: visible.some((beacon) => beacon.getAttribute('aria-label')?.includes(title)) };
 }
 
-interface ChurnRun {
+export interface ChurnRun {
   taskMs: number;
   scriptMs: number;
   threadMs: number;
@@ -484,13 +485,14 @@ interface ChurnRun {
   result: ChurnResult;
 }
 
-interface ChurnTab {
+export interface ChurnTab {
   page: Page;
   cdp: CDPSession;
   withExtension: boolean;
 }
 
-async function openChurnTab(browser: BenchBrowser, withExtension: boolean): Promise<ChurnTab> {
+/** A tab on the Account page after a settled visit to both record pages; `withExtension`: wait for the Account tip before each run. */
+export async function openChurnTab(browser: BenchBrowser, withExtension: boolean): Promise<ChurnTab> {
   const page = await freshTab(browser);
   await page.goto(ACCOUNT_URL, { waitUntil: 'load' });
   await evaluateInPage(page, visitBothRecordPages, { opportunityId: SF_IDS.acmeWidgets, accountId: SF_IDS.acme, dwellMs: 1600 });
@@ -499,7 +501,12 @@ async function openChurnTab(browser: BenchBrowser, withExtension: boolean): Prom
   return { page, cdp, withExtension };
 }
 
-async function churnOnce({ page, cdp, withExtension }: ChurnTab, records: ChurnConfig['records'], rounds: number): Promise<ChurnRun> {
+export async function churnOnce(
+  { page, cdp, withExtension }: ChurnTab,
+  records: ChurnConfig['records'],
+  rounds: number,
+  settleEvery = CHURN_SETTLE_EVERY,
+): Promise<ChurnRun> {
   // The previous run re-rendered the layout under the tip: a fresh visit brings it back.
   await evaluateInPage(page, visitBothRecordPages, { opportunityId: SF_IDS.acmeWidgets, accountId: SF_IDS.acme, dwellMs: 300 });
   let tipsBefore = 0;
@@ -522,7 +529,7 @@ async function churnOnce({ page, cdp, withExtension }: ChurnTab, records: ChurnC
   const before = await metrics();
   const result = await evaluateInPage(page, churnInPage, {
     rounds,
-    settleEvery: CHURN_SETTLE_EVERY,
+    settleEvery,
     settleMs: CHURN_SETTLE_MS,
     records,
   });
@@ -626,13 +633,19 @@ async function inOrder<T>(
   return withFirst ? { with: a, without: b } : { with: b, without: a };
 }
 
-export async function runChurnBench(): Promise<BenchSection> {
+/** The two record pages of the churn: the field typed into on each, the link to the other, the layout tip expected there. */
+export async function churnRecords(): Promise<{ records: ChurnConfig['records']; accountTip: ChosenTip; opportunityTip: ChosenTip }> {
   const accountTip = await chooseTip(ACCOUNT_URL, 'Account');
   const opportunityTip = await chooseTip(OPPORTUNITY_URL, 'Opportunity');
   const records: ChurnConfig['records'] = {
     [SF_IDS.acme]: { object: 'Account', field: 'Phone', other: SF_IDS.acmeWidgets, tipTitle: accountTip.title },
     [SF_IDS.acmeWidgets]: { object: 'Opportunity', field: 'NextStep', other: SF_IDS.acme, tipTitle: opportunityTip.title },
   };
+  return { records, accountTip, opportunityTip };
+}
+
+export async function runChurnBench(): Promise<BenchSection> {
+  const { records, accountTip, opportunityTip } = await churnRecords();
   const server = await startFixtureServer();
   try {
     const runs: { with: ChurnRun[]; without: ChurnRun[] } = { with: [], without: [] };
@@ -644,8 +657,8 @@ export async function runChurnBench(): Promise<BenchSection> {
       try {
         const launched = await inOrder(
           block % 2 === 0,
-          async () => (browsers.with = await launch(server.port, true)),
-          async () => (browsers.without = await launch(server.port, false)),
+          async () => (browsers.with = await launch(server.port, EXTENSION_DIR)),
+          async () => (browsers.without = await launch(server.port, null)),
         );
         const tabs = { with: await openChurnTab(launched.with, true), without: await openChurnTab(launched.without, false) };
         const churn = (tab: ChurnTab) => () => churnOnce(tab, records, CHURN_ROUNDS);
@@ -737,7 +750,7 @@ export async function runChurnBench(): Promise<BenchSection> {
         `The extension was active: "${accountTip.title}" (${accountTip.selectionName}) visible before every run, with ${runs.with.map((r) => r.tipsBefore).join(', ')} beacon(s) in all; the layout tip visible at settles, per run — Account: ${shown('Account')}; Opportunity ("${opportunityTip.title}"): ${shown('Opportunity')}. Every starter-pack tip of both pages finds its anchor (the Chatter tip's on the hidden Chatter tab, placed and shown when the tab is); a MutationObserver waits only for an anchor that a re-render replaced while its page was not shown.`,
         `Pairs run at the same time (not in the medians above): both browsers start the same churn together (which one is started first alternates), each in its own renderer, so both runs of a pair meet the same moments of the machine; checks of this setup: no extension in either browser, 16 pairs in 4 blocks as here, 0.989 (0.95–1.06), the median of one block of 4 from 0.978 to 1.044; from one pair of browsers each (8–12 pairs): no extension in either 0.987, 1.005, 1.011 and 1.016; the extension with a CRM content script that returns at once (20 pairs) 0.992; the median from one pair of browsers moves by about ±1.5% with the browsers. A later check, 4 blocks of 3 pairs one after the other and 1 at the same time (ratio of TaskDuration medians, median ThreadTime ratio of the pairs one after the other, of those at the same time): no extension in either 0.978, 0.993, 1.003; the extension with that idle content script against none 1.033, 1.012, 1.025; the full extension against the idle one 1.024, 1.016, 1.013. So the extension's own work costs the page about 1.5–2.5%; its mere presence measured 1–3% here and less than 0 in the earlier check, while the check without any extension came out up to 2% from 1: with this many runs, the presence cannot be told apart from the browsers' own spread. In a trace, the renderer's main thread is off the CPU for ~45% of its task time in either browser (its browser process's main thread alone uses ~2.5 s of CPU a run, on 2 cores): TaskDuration carries that waiting. Their main-thread CPU (ThreadTime) ratio is compared; their TaskDuration, wall time, is not comparable (the two renderers and their GPU processes share 2 cores). The median of these pairs has come out steadier from one bench run to the next than the ratio of the medians above, which moves by several per cent either way; the target counts as met only when both are within it.`,
         'Checks on a later, faster machine (without the extension a run takes ~1,550 ms of main-thread CPU there, ~2,400 ms on the machine of the checks above), 4 blocks of 3 pairs one after the other and 2 at the same time, main-thread CPU (ratio of the medians, median of the pairs one after the other, of those at the same time): the extension against none 1.055, 1.043, 1.044; the extension with the idle content script against none 1.009, 1.010, 1.004; the extension against none with no settle in the 200 rounds 1.020, 1.020, 1.013. With a settle after every round (40 rounds, 6 pairs and 2 at the same time), the extension adds ~5.4 ms of main-thread CPU a settle. A trace of such a settle: the timer task that starts the session of the page (~2 ms: the page\'s context, the choice of its guidance, finding its anchors, the dots shown again), then the one frame that draws the dots (~2.9 ms, the CRM page\'s style, layout, paint and commit included), and ~0.2 ms after the browser\'s report of what is in view. So on this machine the four settles of a run cost ~22 ms and the rounds with the extension\'s mere presence ~30 ms (the presence ~6–14 ms of it), ~3.5% of a run, and the checks against none measured 4–5.5%; six bench runs there gave 1.018–1.070 one after the other and 1.029–1.040 at the same time: around the target, on whichever side the scatter puts it.',
-        "Where a settle's cost goes, on that machine (a settle after every round, 20-round runs, 2 blocks of 3 pairs, main-thread CPU, median difference a settle): the extension against none ~7.2 ms; against the same build drawing no beacons 5.1 ms, so the dots are most of a settle (without them a settle is one ~2.5 ms task and no frame at all); against it with the dots kept hidden 2.7 ms; with the dots placed by one getBoundingClientRect instead of Floating UI and its observers 1.0 ms. These variants measured within ±0.3 ms a settle, the resolution of such checks: the dots measured in the task that shows them; their first positions written only once all of them are measured; the dots hidden with visibility instead of display; a composited layer of their own. A trace of the frame that draws the dots: style of ~20 overlay elements and their layout, the size observers' first reports with Floating UI (~1 ms), a second style pass for the positions, and a paint of the document (~0.8 ms) that the page without the extension does not draw at all.",
+        "Where a settle's cost goes, on that machine (npm run bench:ab, a settle after every round, 20-round runs, 2 blocks of 3 pairs, main-thread CPU, median difference a settle): the extension against none ~7.2 ms; against the same build drawing no beacons 5.1 ms, so the dots are most of a settle (without them a settle is one ~2.5 ms task and no frame at all); against it with the dots kept hidden 2.7 ms; with the dots placed by one getBoundingClientRect instead of Floating UI and its observers 1.0 ms. These variants measured within ±0.3 ms a settle, the resolution of such checks: the dots measured in the task that shows them; their first positions written only once all of them are measured; the dots hidden with visibility instead of display; a composited layer of their own. A trace of the frame that draws the dots: style of ~20 overlay elements and their layout, the size observers' first reports with Floating UI (~1 ms), a second style pass for the positions, and a paint of the document (~0.8 ms) that the page without the extension does not draw at all.",
         `Profiled run: V8 sampling profiler (200 µs) on one extra run with the extension, not in the medians; samples with a chrome-extension:// frame on the stack, over all script samples (neither idle nor program), counted: each at the run's median interval (${profiled.intervalUs.toFixed(0)} µs here for 200 asked for). The sampler's intervals stretch on a loaded machine: weighted by the time to the next sample, three checks of 60 rounds put the script at 404–474 ms of runs whose ScriptDuration was 253–279 ms, counted at 222–264 ms (the extension's share came out about the same either way, 3.9–5.1% and 4.1–5.5%). Style, layout and GC the extension causes are not attributed; the profiler's own overhead inflates both. Extension time by outermost named function: ${[...profiled.byCategory].sort((a, b) => b[1] - a[1]).map(([label, value]) => `${label} ${((value / profiled.extensionMs) * 100).toFixed(0)}%`).join(', ')}.`,
         'While the user navigates (here a navigation every round) the beacons are hidden and follow no anchor, and no session looks for re-rendered anchors; at each settle a new session finds the page\'s anchors and shows its beacons, so that work is in the figures. A round every frame is far faster than a person works.',
       ],
