@@ -14,9 +14,10 @@
  *   --no-tip-check      do not wait for the Account tip before each run (a variant that shows none)
  *
  * Prints main-thread CPU (ThreadTime) per run: the medians, their ratio, the median of the pairs'
- * ratios, and the median of the pairs' differences, per run and per settle. A browser keeps a
- * speed of its own, so a difference smaller than the spread of the pairs printed below it is
- * not one. The A/B checks quoted in bench (b)'s notes were made this way.
+ * ratios, and the median of the pairs' differences (per settle too with --settle-every 1); then
+ * the medians of script and of layout + style time, and style recalculations a round. A browser
+ * keeps a speed of its own, so a difference smaller than the spread of the pairs printed with it
+ * is not one. The A/B checks quoted in bench (b)'s notes were made this way.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -126,8 +127,15 @@ console.log(`A: ${specA}\nB: ${specB}`);
 console.log(`${blocks} blocks × ${pairs} pairs, ${rounds} rounds a run, a settle every ${settleEvery} (${settles} a run)`);
 console.log(`main-thread CPU, median ms: A ${fixed(medianA)}, B ${fixed(medianB)}; ratio of medians A/B ${fixed(medianA / medianB, 3)}`);
 console.log(`median of the pairs' ratios A/B: ${fixed(median(runs.map((pair) => thread(pair.a) / thread(pair.b))), 3)}`);
+const layoutStyle = (list: ChurnRun[]) => median(list.map((run) => run.layoutStyleMs));
+const script = (list: ChurnRun[]) => median(list.map((run) => run.scriptMs));
+const all = { a: runs.map((pair) => pair.a), b: runs.map((pair) => pair.b) };
+console.log(
+  `of which, median ms: script A ${fixed(script(all.a))}, B ${fixed(script(all.b))}; layout + style A ${fixed(layoutStyle(all.a))}, B ${fixed(layoutStyle(all.b))}` +
+    ` (recalculations a round A ${fixed(median(all.a.map((run) => run.styleRecalcs)) / rounds, 2)}, B ${fixed(median(all.b.map((run) => run.styleRecalcs)) / rounds, 2)})`,
+);
 console.log(
   `median of the pairs' differences A−B: ${fixed(difference, 1)} ms a run` +
-    (settles > 0 ? `, ${fixed(difference / settles, 2)} ms a settle` : '') +
+    (settleEvery === 1 ? `, ${fixed(difference / settles, 2)} ms a settle` : '') +
     ` (pairs: ${differences.map((value) => fixed(value)).join(' ')})`,
 );
