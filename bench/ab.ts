@@ -23,7 +23,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFixtureServer } from '../test/e2e/fixture-server';
-import { churnOnce, churnRecords, launch, median, openChurnTab, type BenchBrowser, type ChurnRun } from './guidance';
+import { churnOnce, churnRecords, inOrder, launch, median, openChurnTab, type BenchBrowser, type ChurnRun, type ChurnTab } from './guidance';
 
 /** A mistake in the command line: said plainly, without a stack. */
 function usage(message: string): never {
@@ -82,28 +82,20 @@ try {
   for (let block = 0; block < blocks; block++) {
     const browsers: { a?: BenchBrowser; b?: BenchBrowser } = {};
     try {
-      const launchA = async () => (browsers.a = await launch(server.port, a));
-      const launchB = async () => (browsers.b = await launch(server.port, b));
-      const [first, second] = block % 2 === 0 ? [launchA, launchB] : [launchB, launchA];
-      await first();
-      await second();
-      if (!browsers.a || !browsers.b) throw new Error('a browser did not start');
-      const tabA = await openChurnTab(browsers.a, a !== null && checkTip);
-      const tabB = await openChurnTab(browsers.b, b !== null && checkTip);
+      // Kept as each is launched, so that one launched before the other failed is closed too.
+      const launched = await inOrder(
+        block % 2 === 0,
+        async () => (browsers.a = await launch(server.port, a)),
+        async () => (browsers.b = await launch(server.port, b)),
+      );
+      const tabA = await openChurnTab(launched.with, a !== null && checkTip);
+      const tabB = await openChurnTab(launched.without, b !== null && checkTip);
+      const churn = (tab: ChurnTab) => () => churnOnce(tab, records, rounds, settleEvery);
       // One run each, not counted: the first run of a browser is slower than the rest.
-      await churnOnce(tabA, records, rounds, settleEvery);
-      await churnOnce(tabB, records, rounds, settleEvery);
+      await inOrder(true, churn(tabA), churn(tabB));
       for (let pair = 0; pair < pairs; pair++) {
-        const aFirst = (block * pairs + pair) % 2 === 0;
-        const runA = () => churnOnce(tabA, records, rounds, settleEvery);
-        const runB = () => churnOnce(tabB, records, rounds, settleEvery);
-        if (aFirst) {
-          const ranA = await runA();
-          runs.push({ a: ranA, b: await runB() });
-        } else {
-          const ranB = await runB();
-          runs.push({ a: await runA(), b: ranB });
-        }
+        const ran = await inOrder((block * pairs + pair) % 2 === 0, churn(tabA), churn(tabB));
+        runs.push({ a: ran.with, b: ran.without });
         process.stderr.write('.');
       }
     } finally {

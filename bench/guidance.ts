@@ -622,7 +622,7 @@ async function profiledShare(tab: ChurnTab, records: ChurnConfig['records'], rou
  * Runs the browser with the extension and the one without, the first when `withFirst`: one after
  * the other, or `together`, started in that order without waiting.
  */
-async function inOrder<T>(
+export async function inOrder<T>(
   withFirst: boolean,
   withTask: () => Promise<T>,
   withoutTask: () => Promise<T>,
