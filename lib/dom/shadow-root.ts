@@ -15,11 +15,12 @@ const HTML_NAMESPACE = 'http://www.w3.org/1999/xhtml';
 export function shadowRootOf(element: Element): ShadowRoot | null {
   // chrome.dom throws for non-HTML elements (SVG), and most elements of a page cannot host a
   // shadow root at all: asking only about those that can saves an extension API call (~1.3 µs in
-  // Chromium) for each of them on every walk over the page's tree.
-  if (!isHtmlElement(element) || !canHostShadowRoot(element.localName)) return null;
+  // Chromium) for each of them.
+  if (!canHostShadowRoot(element)) return null;
   const open = element.shadowRoot;
   if (open !== null) return open;
-  if (chromeDom !== undefined) return chromeDom.openOrClosedShadowRoot(element);
+  // An HTML element (`canHostShadowRoot`), maybe of another realm: not `instanceof HTMLElement`.
+  if (chromeDom !== undefined) return chromeDom.openOrClosedShadowRoot(element as HTMLElement);
   const firefox = (element as Element & { openOrClosedShadowRoot?: () => ShadowRoot | null }).openOrClosedShadowRoot;
   return typeof firefox === 'function' ? firefox.call(element) : null;
 }
@@ -49,9 +50,15 @@ const BUILT_IN_SHADOW_HOSTS: ReadonlySet<string> = new Set([
   'span',
 ]);
 
-/** Whether an HTML element of this local name can host a shadow root: those built-ins, and custom elements (a name with a hyphen). */
-export function canHostShadowRoot(localName: string): boolean {
-  return localName.includes('-') || BUILT_IN_SHADOW_HOSTS.has(localName);
+/**
+ * Whether `element` can have a shadow root, open or closed: an HTML element that is one of those
+ * built-ins or a custom element (a name with a hyphen). Walks over the page's trees skip the rest
+ * before asking `shadowRootOf` (or what stands in for it).
+ */
+export function canHostShadowRoot(element: Element): boolean {
+  if (!isHtmlElement(element)) return false;
+  const name = element.localName;
+  return name.includes('-') || BUILT_IN_SHADOW_HOSTS.has(name);
 }
 
 /**

@@ -11,7 +11,7 @@
  * hiding a label too is better than showing a value.
  */
 import { composedParent } from '../crm/locate/composed';
-import { canHostShadowRoot } from '../crm/locate/tree-index';
+import { canHostShadowRoot } from '../dom/shadow-root';
 
 export interface MaskRect {
   x: number;

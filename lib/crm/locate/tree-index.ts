@@ -7,6 +7,7 @@
  * locate waits, mutation records extend it (see `locate.ts`). Nothing observes the page between
  * locates, so an idle extension costs the page nothing.
  */
+import { canHostShadowRoot } from '../../dom/shadow-root';
 import { isShadowRoot } from './composed';
 
 export type ShadowRootOf = (el: Element) => ShadowRoot | null;
@@ -29,20 +30,6 @@ export function anyObjectSelectionName(value: string): string | null {
   const first = value.indexOf('.');
   const last = value.lastIndexOf('.');
   return value.startsWith('sfdc:') && first !== last ? `${value.slice(0, first)}.*${value.slice(last)}` : null;
-}
-
-/**
- * The elements `attachShadow` accepts (DOM standard, "valid shadow host name"): custom elements,
- * whose names have a hyphen, and these. No other element can have a shadow root, open or closed.
- */
-const SHADOW_HOST_NAMES: ReadonlySet<string> = new Set([
-  'article', 'aside', 'blockquote', 'body', 'div', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'header', 'main', 'nav', 'p', 'section', 'span',
-]);
-
-export function canHostShadowRoot(el: Element): boolean {
-  const name = el.localName;
-  return SHADOW_HOST_NAMES.has(name) || name.includes('-');
 }
 
 /**
