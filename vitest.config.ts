@@ -6,7 +6,7 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
 export default defineConfig({
   plugins: [WxtVitest()],
   test: {
-    include: ['{lib,components,entrypoints,server,content,scripts,test/unit}/**/*.test.{ts,tsx}'],
+    include: ['{lib,components,entrypoints,server,content,scripts,bench,test/unit}/**/*.test.{ts,tsx}'],
     restoreMocks: true,
   },
 });

@@ -12,10 +12,14 @@
  *   --settle-every N    rounds between the pauses that let a navigation settle [49; 1 puts a
  *                       settle after every round, to measure what a settle costs]
  *   --no-tip-check      do not wait for the Account tip before each run (a variant that shows none)
+ *   --gc                trace each counted run and print the garbage collection on the page's
+ *                       main thread (page and content script share one heap); tracing adds a
+ *                       cost of its own to every run, on both sides
  *
  * Prints main-thread CPU (ThreadTime) per run: the medians, their ratio, the median of the pairs'
  * ratios, and the median of the pairs' differences (per settle too with --settle-every 1); then
- * the medians of script and of layout + style time, and style recalculations a round. A browser
+ * the medians of script and of layout + style time, and style recalculations a round (and of GC
+ * time, with --gc). A browser
  * keeps a speed of its own, so a difference smaller than the spread of the pairs printed with it
  * is not one. The A/B checks quoted in bench (b)'s notes were made this way.
  */
@@ -23,11 +27,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startFixtureServer } from '../test/e2e/fixture-server';
+import { gcTracer } from './gc-trace';
 import { churnOnce, churnRecords, inOrder, launch, median, openChurnTab, type BenchBrowser, type ChurnRun, type ChurnTab } from './guidance';
 
 /** A mistake in the command line: said plainly, without a stack. */
 function usage(message: string): never {
-  console.error(`bench:ab: ${message}\nUsage: npm run bench:ab -- <A> <B> [--blocks N] [--pairs N] [--rounds N] [--settle-every N] [--no-tip-check] (see bench/ab.ts)`);
+  console.error(`bench:ab: ${message}\nUsage: npm run bench:ab -- <A> <B> [--blocks N] [--pairs N] [--rounds N] [--settle-every N] [--no-tip-check] [--gc] (see bench/ab.ts)`);
   process.exit(2);
 }
 
@@ -41,6 +46,7 @@ function parse() {
         rounds: { type: 'string', default: '200' },
         'settle-every': { type: 'string', default: '49' },
         'no-tip-check': { type: 'boolean', default: false },
+        gc: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -74,10 +80,13 @@ const pairs = count('pairs', values.pairs);
 const rounds = count('rounds', values.rounds);
 const settleEvery = count('settle-every', values['settle-every']);
 const checkTip = !values['no-tip-check'];
+const traceGc = values.gc;
 
 const { records } = await churnRecords();
 const server = await startFixtureServer();
-const runs: Array<{ a: ChurnRun; b: ChurnRun }> = [];
+/** A run, with its GC milliseconds when traced (NaN otherwise). */
+type Run = ChurnRun & { gcMs: number };
+const runs: Array<{ a: Run; b: Run }> = [];
 try {
   for (let block = 0; block < blocks; block++) {
     const browsers: { a?: BenchBrowser; b?: BenchBrowser } = {};
@@ -90,7 +99,13 @@ try {
       );
       const tabA = await openChurnTab(launched.with, a !== null && checkTip);
       const tabB = await openChurnTab(launched.without, b !== null && checkTip);
-      const churn = (tab: ChurnTab) => () => churnOnce(tab, records, rounds, settleEvery);
+      const churn = (tab: ChurnTab) => {
+        const tracer = traceGc ? gcTracer(tab.page, tab.cdp) : undefined;
+        return async (): Promise<Run> => {
+          const run = await churnOnce(tab, records, rounds, settleEvery, tracer);
+          return { ...run, gcMs: tracer?.lastMs() ?? NaN };
+        };
+      };
       // One run each, not counted: the first run of a browser is slower than the rest.
       await inOrder(true, churn(tabA), churn(tabB));
       for (let pair = 0; pair < pairs; pair++) {
@@ -126,6 +141,14 @@ console.log(
   `of which, median ms: script A ${fixed(script(all.a))}, B ${fixed(script(all.b))}; layout + style A ${fixed(layoutStyle(all.a))}, B ${fixed(layoutStyle(all.b))}` +
     ` (recalculations a round A ${fixed(median(all.a.map((run) => run.styleRecalcs)) / rounds, 2)}, B ${fixed(median(all.b.map((run) => run.styleRecalcs)) / rounds, 2)})`,
 );
+if (traceGc) {
+  const gc = (list: Run[]) => median(list.map((run) => run.gcMs));
+  const gcDifferences = runs.map((pair) => pair.a.gcMs - pair.b.gcMs);
+  console.log(
+    `GC on the page's main thread (traced), median ms: A ${fixed(gc(all.a))}, B ${fixed(gc(all.b))}; median of the pairs' differences A−B ${fixed(median(gcDifferences), 1)}` +
+      ` (pairs: ${gcDifferences.map((value) => fixed(value)).join(' ')})`,
+  );
+}
 console.log(
   `median of the pairs' differences A−B: ${fixed(difference, 1)} ms a run` +
     (settleEvery === 1 ? `, ${fixed(difference / settles, 2)} ms a settle` : '') +

@@ -501,11 +501,18 @@ export async function openChurnTab(browser: BenchBrowser, withExtension: boolean
   return { page, cdp, withExtension };
 }
 
+/** What runs right before and right after the measured interaction of a `churnOnce` (a trace of it, for one). */
+export interface AroundInteraction {
+  before(): Promise<void>;
+  after(): Promise<void>;
+}
+
 export async function churnOnce(
   { page, cdp, withExtension }: ChurnTab,
   records: ChurnConfig['records'],
   rounds: number,
   settleEvery = CHURN_SETTLE_EVERY,
+  around?: AroundInteraction,
 ): Promise<ChurnRun> {
   // The previous run re-rendered the layout under the tip: a fresh visit brings it back.
   await evaluateInPage(page, visitBothRecordPages, { opportunityId: SF_IDS.acmeWidgets, accountId: SF_IDS.acme, dwellMs: 300 });
@@ -526,6 +533,7 @@ export async function churnOnce(
   await page.waitForTimeout(200);
 
   const metrics = async () => new Map((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  await around?.before();
   const before = await metrics();
   const result = await evaluateInPage(page, churnInPage, {
     rounds,
@@ -534,6 +542,7 @@ export async function churnOnce(
     records,
   });
   const after = await metrics();
+  await around?.after();
   const delta = (name: string) => ((after.get(name) ?? NaN) - (before.get(name) ?? NaN)) * 1000;
   return {
     taskMs: delta('TaskDuration'),
