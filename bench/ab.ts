@@ -19,9 +19,8 @@
  * Prints main-thread CPU (ThreadTime) per run: the medians, their ratio, the median of the pairs'
  * ratios, and the median of the pairs' differences (per settle too with --settle-every 1); then
  * the medians of script and of layout + style time, and style recalculations a round (and of GC
- * time, with --gc). A browser
- * keeps a speed of its own, so a difference smaller than the spread of the pairs printed with it
- * is not one. The A/B checks quoted in bench (b)'s notes were made this way.
+ * time, with --gc). A browser keeps a speed of its own, so a difference smaller than the spread of
+ * the pairs printed with it is not one. The A/B checks quoted in bench (b)'s notes were made this way.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
