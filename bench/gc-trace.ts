@@ -67,9 +67,10 @@ export function gcTracer(page: Page, cdp: CDPSession): AroundInteraction & { las
       try {
         // A string, evaluated as is: no helper script of Playwright's is put in the page.
         await page.evaluate(`performance.mark(${JSON.stringify(PAGE_THREAD_MARK)})`);
+      } finally {
+        // Ended whatever happened, so the next run can trace again.
         await cdp.send('Tracing.end');
         await complete;
-      } finally {
         cdp.off('Tracing.dataCollected', collect);
       }
       last = pageThreadGcMs(events);
